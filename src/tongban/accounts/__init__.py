@@ -1,0 +1,1 @@
+"""Accounts and unified identity: citizens, enterprises, staff, login, MFA, OIDC provider."""

@@ -1,0 +1,225 @@
+"""Identity API: tokens, the caller, citizen registration, staff views of citizens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from tongban.accounts import selectors, services
+from tongban.accounts.models import User, UserKind
+from tongban.core.errors import NotAuthenticated
+from tongban.core.pagination import next_url
+
+router = Router(tags=["统一身份认证"])
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` issued by ``POST /api/v1/auth/token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = selectors.user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffAwareSession(SessionAuth):
+    """The signed-in browser user, with Django's CSRF check on unsafe methods; staff who
+    must use MFA count only after confirming their code."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
+        user = request.user
+        if not user.is_authenticated or not isinstance(user, User):
+            return None
+        if (
+            user.kind == UserKind.STAFF
+            and services.mfa_required_for(user)
+            and not user.is_verified()  # type: ignore[attr-defined]
+        ):
+            return None
+        return user
+
+
+API_AUTH = [BearerToken(), StaffAwareSession()]
+
+
+def caller(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise NotAuthenticated("请先登录")
+    return user
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+
+
+class TokenOut(Schema):
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    expires_in: int
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    department_id: int
+    department: str
+    division_code: str
+    division: str
+
+
+class CitizenOut(Schema):
+    real_name: str
+    id_number_masked: str
+    phone_masked: str
+
+
+class EnterpriseOut(Schema):
+    name: str
+    credit_code: str
+    legal_representative: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    kind: str
+    display_name: str
+    citizen: CitizenOut | None = None
+    enterprise: EnterpriseOut | None = None
+    roles: list[RoleOut]
+
+
+class CitizenRegisterIn(Schema):
+    username: str
+    password: str
+    real_name: str
+    id_number: str
+    phone: str
+
+
+class CitizenRegisteredOut(Schema):
+    id: int
+    username: str
+    warnings: list[str]
+
+
+class CitizenRowOut(Schema):
+    user_id: int
+    real_name: str
+    id_number_masked: str
+    phone_masked: str
+
+
+class CitizenPageOut(Schema):
+    items: list[CitizenRowOut]
+    next: str | None
+
+
+class RevealIn(Schema):
+    reason: str
+
+
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+
+
+ERRORS: dict[int, Any] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+}
+
+
+@router.post(
+    "/auth/token",
+    response={200: TokenOut, **ERRORS},
+    summary="用户名密码换取访问令牌",
+    description="连续5次失败后该用户名被锁定5分钟（返回429）。启用MFA的工作人员须提供 otp。",
+)
+def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
+    user = services.password_login(
+        request=request, username=body.username, password=body.password, otp=body.otp
+    )
+    raw, seconds = services.api_token_issue(user=user)
+    return TokenOut(access_token=raw, expires_in=seconds)
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, auth=API_AUTH, summary="当前用户")
+def me(request: HttpRequest) -> dict[str, object]:
+    return selectors.user_summary(caller(request))
+
+
+@router.post(
+    "/citizens",
+    response={201: CitizenRegisteredOut, **ERRORS},
+    summary="自然人注册",
+    description="身份证号码校验位、出生日期和地区代码均会校验；同一号码重复注册返回409。",
+)
+def citizen_register(
+    request: HttpRequest, body: CitizenRegisterIn
+) -> tuple[int, CitizenRegisteredOut]:
+    registration = services.citizen_register(
+        username=body.username,
+        password=body.password,
+        real_name=body.real_name,
+        id_number=body.id_number,
+        phone=body.phone,
+    )
+    user = registration.user
+    return 201, CitizenRegisteredOut(
+        id=user.pk, username=user.username, warnings=list(registration.warnings)
+    )
+
+
+@router.get(
+    "/citizens",
+    response={200: CitizenPageOut, **ERRORS},
+    auth=API_AUTH,
+    summary="自然人名录（工作人员，号码脱敏）",
+)
+def citizen_list(
+    request: HttpRequest, q: str = "", cursor: str | None = None, size: int = 20
+) -> CitizenPageOut:
+    page = selectors.citizen_directory(viewer=caller(request), query=q, cursor=cursor, size=size)
+    return CitizenPageOut(
+        items=[
+            CitizenRowOut(
+                user_id=p.user_id,
+                real_name=p.real_name,
+                id_number_masked=p.id_number_masked,
+                phone_masked=p.phone_masked,
+            )
+            for p in page.items
+        ],
+        next=next_url(request, page.next_cursor),
+    )
+
+
+@router.post(
+    "/citizens/{user_id}/reveal",
+    response={200: RevealOut, **ERRORS},
+    auth=API_AUTH,
+    summary="查看完整个人信息（须说明理由，记入审计）",
+)
+def citizen_reveal(request: HttpRequest, user_id: int, body: RevealIn) -> dict[str, str]:
+    return services.personal_data_reveal(
+        viewer=caller(request), citizen_user_id=user_id, reason=body.reason
+    )

@@ -1,0 +1,149 @@
+"""Identity reads: who a user is, which roles they hold and where those roles apply."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from oauth2_provider.models import AccessToken
+
+from tongban.accounts.models import CitizenProfile, StaffRole, User, UserKind
+from tongban.core.errors import NotFound, PermissionDenied
+from tongban.core.pagination import Page, keyset_page
+from tongban.org.selectors import DIVISION_WIDE_ROLES, Role, department_get, division_get
+
+# Roles that may see a citizen's full identifiers after stating a reason.
+REVEAL_ROLES = frozenset({Role.WINDOW_CLERK, Role.SYSADMIN})
+CITIZEN_DIRECTORY_ROLES = frozenset({Role.WINDOW_CLERK, Role.SUPERVISOR, Role.SYSADMIN})
+
+
+def user_for_api_token(raw_token: str) -> User | None:
+    """The active user behind a bearer token, or None if it is unknown or expired."""
+    checksum = hashlib.sha256(raw_token.encode()).hexdigest()
+    token = (
+        AccessToken.objects.select_related("user")
+        .filter(token_checksum=checksum, expires__gt=timezone.now())
+        .first()
+    )
+    if token is None or token.user is None or not token.user.is_active:
+        return None
+    user = token.user
+    assert isinstance(user, User)
+    return user
+
+
+def staff_roles(user: User) -> list[StaffRole]:
+    if not user.is_authenticated or user.kind != UserKind.STAFF:
+        return []
+    cached: list[StaffRole] | None = getattr(user, "_tongban_roles", None)
+    if cached is None:
+        cached = list(StaffRole.objects.filter(user=user).select_related("department__division"))
+        user._tongban_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def staff_has_role(
+    user: User,
+    role: str | None = None,
+    *,
+    roles: frozenset[str] | None = None,
+    department_id: int | None = None,
+    division_code: str | None = None,
+) -> bool:
+    """Whether ``user`` holds a role that applies to the given department or division.
+
+    A role applies to its own department. Division-wide roles (supervisor, dispatcher,
+    system administrator) apply to every department of their division and of the
+    divisions below it. With no department or division given, any grant counts.
+    """
+    wanted = roles or (frozenset({role}) if role else frozenset(Role.values))
+    for grant in staff_roles(user):
+        if grant.role not in wanted:
+            continue
+        if department_id is None and division_code is None:
+            return True
+        if department_id is not None and grant.department_id == department_id:
+            return True
+        if grant.role in DIVISION_WIDE_ROLES:
+            scope = grant.department.division.path
+            target = _division_path(department_id, division_code)
+            if target is not None and (target == scope or target.startswith(scope + "/")):
+                return True
+    return False
+
+
+def _division_path(department_id: int | None, division_code: str | None) -> str | None:
+    try:
+        if department_id is not None:
+            return department_get(department_id).division.path
+        if division_code is not None:
+            return division_get(division_code).path
+    except NotFound:
+        return None
+    return None
+
+
+def can_reveal_personal_data(user: User) -> bool:
+    return staff_has_role(user, roles=REVEAL_ROLES)
+
+
+def mfa_device_confirmed(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def citizen_get(*, user_id: int) -> CitizenProfile:
+    profile = CitizenProfile.objects.select_related("user").filter(user_id=user_id).first()
+    if profile is None:
+        raise NotFound("该自然人用户不存在")
+    return profile
+
+
+def citizen_directory(
+    *, viewer: User, query: str = "", cursor: str | None = None, size: int = 20
+) -> Page[CitizenProfile]:
+    """Citizens as staff see them: masked identifiers only, newest first."""
+    if not staff_has_role(viewer, roles=CITIZEN_DIRECTORY_ROLES):
+        raise PermissionDenied("您没有查看自然人名录的权限")
+    qs: QuerySet[CitizenProfile] = CitizenProfile.objects.select_related("user")
+    query = query.strip()
+    if query:
+        qs = qs.filter(real_name__contains=query)
+    return keyset_page(qs, order=("-id",), cursor=cursor, size=size)
+
+
+def user_summary(user: User) -> dict[str, object]:
+    """What the user may see about themselves (``GET /api/v1/me`` and 我的)."""
+    data: dict[str, object] = {
+        "id": user.pk,
+        "username": user.username,
+        "kind": user.kind,
+        "display_name": user.display_name or user.username,
+    }
+    citizen = CitizenProfile.objects.filter(user=user).first()
+    if citizen is not None:
+        data["citizen"] = {
+            "real_name": citizen.real_name,
+            "id_number_masked": citizen.id_number_masked,
+            "phone_masked": citizen.phone_masked,
+        }
+    enterprise = getattr(user, "enterprise", None) if user.kind == UserKind.ENTERPRISE else None
+    if enterprise is not None:
+        data["enterprise"] = {
+            "name": enterprise.name,
+            "credit_code": enterprise.credit_code,
+            "legal_representative": enterprise.legal_representative,
+        }
+    data["roles"] = [
+        {
+            "role": grant.role,
+            "role_label": Role(grant.role).label,
+            "department_id": grant.department_id,
+            "department": grant.department.name,
+            "division_code": grant.department.division_id,
+            "division": grant.department.division.name,
+        }
+        for grant in staff_roles(user)
+    ]
+    return data

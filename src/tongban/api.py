@@ -1,0 +1,82 @@
+"""The HTTP API: one NinjaAPI, every app's router under /api/v1, one error shape.
+
+Errors are always ``{"code", "message", "field"}`` with a Chinese message; domain errors
+raised by services are mapped here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthorizationError as NinjaAuthorizationError
+
+from tongban.accounts.api import router as accounts_router
+from tongban.core.errors import DomainError
+from tongban.org.api import router as org_router
+
+api = NinjaAPI(
+    title="Tongban 一网通办 API",
+    version="1.0",
+    description="一网通办平台接口。错误统一返回 {code, message, field}，message 为中文说明。",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/v1", accounts_router)
+api.add_router("/v1", org_router)
+
+
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, field: str | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "field": field}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error_response(request, exc.status, exc.code, exc.message, exc.field)
+
+
+FIELD_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_type": "应为文本",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体格式不正确",
+}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    first: dict[str, Any] = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(part for part in location if part != "payload") or None
+    reason = FIELD_MESSAGES.get(str(first.get("type", "")), "格式不正确")
+    message = f"{field}：{reason}" if field else reason
+    return error_response(request, 422, "invalid", message, field)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(request, 401, "not_authenticated", "请先登录或提供有效的访问令牌")
+
+
+@api.exception_handler(NinjaAuthorizationError)
+def on_forbidden(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
+    return error_response(request, 403, "permission_denied", "没有权限执行此操作")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", "请求的资源不存在")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc.message))

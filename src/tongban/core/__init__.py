@@ -1,0 +1,1 @@
+"""Shared kernel: identifiers, crypto, audit log, events/outbox, errors, pagination."""

@@ -1,0 +1,100 @@
+"""Kernel data: the audit chain, the event outbox and periodic job bookkeeping."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    """One append-only audit record (审计日志), chained to the previous one by SM3 hash."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    detail = models.JSONField(default=dict)
+    ip = models.CharField(max_length=45, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["actor_id", "seq"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditHead(models.Model):
+    """The single row writers lock to append to the chain in order."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain head: deleting entries after it is detectable."""
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    algorithm = models.CharField(max_length=20)
+    key_id = models.CharField(max_length=64)
+    public_key = models.CharField(max_length=200)
+    signature = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.seq}"
+
+
+class OutboxEvent(models.Model):
+    """A domain event written in the same transaction as the change that caused it."""
+
+    topic = models.CharField(max_length=100)
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"
+
+
+class HandlerReceipt(models.Model):
+    """Marks that a handler processed an event, so redelivery does nothing twice."""
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE)
+    handler = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "handler"], name="core_receipt_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handler} <- #{self.event_id}"
+
+
+class PeriodicJobState(models.Model):
+    """When a periodic job last ran, shared by all workers."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,171 @@
+"""Kernel writes. The core app owns the audit chain (审计日志), the event outbox and the
+bookkeeping of periodic jobs; every other app records audit entries and emits events
+through these functions."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.core import events, periodic
+from tongban.core.chain import GENESIS_HASH, audit_payload, checkpoint_message
+from tongban.core.context import client_ip
+from tongban.core.crypto import platform_signer, sm3_hex
+from tongban.core.models import (
+    AuditCheckpoint,
+    AuditEntry,
+    AuditHead,
+    HandlerReceipt,
+    OutboxEvent,
+    PeriodicJobState,
+)
+
+logger = logging.getLogger(__name__)
+MAX_DELIVERY_ATTEMPTS = 20
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry to the audit chain inside the caller's transaction.
+
+    ``detail`` must never hold personal identifiers in clear: pass masked values.
+    """
+    with transaction.atomic():
+        head = _locked_head()
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor_id=getattr(actor, "pk", None),
+            actor_label=actor.get_username() if actor is not None else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            detail=detail or {},
+            ip=client_ip.get(),
+            prev_hash=head.hash,
+        )
+        entry.hash = sm3_hex(audit_payload(entry))
+        entry.save()
+        head.seq, head.hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "hash"])
+        if entry.seq % _checkpoint_every() == 0:
+            _sign_checkpoint(entry.seq, entry.hash)
+    return entry
+
+
+def _checkpoint_every() -> int:
+    from django.conf import settings
+
+    return max(1, int(settings.TONGBAN_AUDIT_CHECKPOINT_EVERY))
+
+
+def _locked_head() -> AuditHead:
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def _sign_checkpoint(seq: int, head_hash: str) -> AuditCheckpoint:
+    signer = platform_signer()
+    checkpoint = AuditCheckpoint.objects.create(
+        seq=seq,
+        hash=head_hash,
+        at=timezone.now(),
+        algorithm=signer.algorithm,
+        key_id=signer.key_id,
+        public_key=signer.public_key_hex(),
+        signature=signer.sign(checkpoint_message(seq, head_hash)).hex(),
+    )
+    event_emit(events.AuditCheckpointSigned(seq=seq))
+    return checkpoint
+
+
+def audit_checkpoint() -> AuditCheckpoint | None:
+    """Sign the current chain head unless it is already signed (periodic job)."""
+    with transaction.atomic():
+        head = _locked_head()
+        if head.seq == 0 or AuditCheckpoint.objects.filter(seq=head.seq).exists():
+            return None
+        return _sign_checkpoint(head.seq, head.hash)
+
+
+def event_emit(event: events.DomainEvent) -> OutboxEvent:
+    """Write an event to the outbox; it is delivered only if the transaction commits."""
+    return OutboxEvent.objects.create(topic=event.topic, payload=dataclasses.asdict(event))
+
+
+def outbox_deliver(*, batch: int = 100) -> int:
+    """Deliver undelivered events to their subscribers; returns how many were delivered.
+
+    Each handler runs in its own savepoint together with its receipt, so a handler that
+    fails is retried later without repeating the handlers that succeeded.
+    """
+    delivered = 0
+    with transaction.atomic():
+        pending = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(delivered_at__isnull=True, attempts__lt=MAX_DELIVERY_ATTEMPTS)
+            .order_by("id")[:batch]
+        )
+        for event in pending:
+            if _deliver_one(event):
+                event.delivered_at = timezone.now()
+                delivered += 1
+            event.attempts += 1
+            event.save(update_fields=["delivered_at", "attempts", "last_error"])
+    return delivered
+
+
+def _deliver_one(event: OutboxEvent) -> bool:
+    ok = True
+    for name, handler in events.subscribers(event.topic):
+        if HandlerReceipt.objects.filter(event=event, handler=name).exists():
+            continue
+        try:
+            with transaction.atomic():
+                handler(event.pk, event.payload)
+                HandlerReceipt.objects.create(event=event, handler=name)
+        except Exception as exc:  # a failing handler must not stop the others
+            logger.exception("event %s handler %s failed", event.pk, name)
+            event.last_error = f"{name}: {exc}"[:2000]
+            ok = False
+    return ok
+
+
+def periodic_run_due(*, now: datetime | None = None) -> list[str]:
+    """Run every periodic job whose interval has passed; returns the names that ran."""
+    now = now or timezone.now()
+    ran = []
+    for job in periodic.jobs():
+        with transaction.atomic():
+            state, _ = PeriodicJobState.objects.get_or_create(name=job.name)
+            state = PeriodicJobState.objects.select_for_update().get(pk=state.pk)
+            due = state.last_run_at is None or now - state.last_run_at >= timedelta(
+                seconds=job.every_seconds
+            )
+            if not due:
+                continue
+            try:
+                with transaction.atomic():
+                    job.job()
+                state.last_error = ""
+            except Exception as exc:
+                logger.exception("periodic job %s failed", job.name)
+                state.last_error = str(exc)[:2000]
+            state.last_run_at = now
+            state.save(update_fields=["last_run_at", "last_error"])
+            ran.append(job.name)
+    return ran

@@ -1,0 +1,1 @@
+"""The demo province (湖北省): divisions, departments, accounts, OIDC client and news."""

@@ -1,0 +1,99 @@
+"""Loads the demo province through the domain services; running it twice creates nothing twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tongban.accounts.models import User
+from tongban.accounts.services import (
+    citizen_register,
+    enterprise_register,
+    oidc_client_upsert,
+    staff_create,
+    staff_role_grant,
+)
+from tongban.demo import data
+from tongban.disclosure.services import article_publish
+from tongban.org.services import department_upsert, division_upsert
+
+Progress = Callable[[str], None]
+
+
+def _departments_for(code: str) -> list[tuple[str, str, bool]]:
+    if code.endswith("0000"):
+        return data.PROVINCE_DEPARTMENTS
+    if code in data.CITIES:
+        return data.CITY_DEPARTMENTS
+    return data.COUNTY_DEPARTMENTS
+
+
+@transaction.atomic
+def load_demo(progress: Progress = print) -> dict[str, int]:
+    counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
+    departments: dict[tuple[str, str], int] = {}
+    for code, name, parent in data.DIVISIONS:
+        division_upsert(code=code, name=name, parent_code=parent)
+        counts["divisions"] += 1
+        for dept_code, dept_name, centre in _departments_for(code):
+            dept = department_upsert(
+                division_code=code, code=dept_code, name=dept_name, is_service_centre=centre
+            )
+            departments[(code, dept_code)] = dept.pk
+            counts["departments"] += 1
+    progress(f"  divisions: {counts['divisions']}, departments: {counts['departments']}")
+
+    existing = set(User.objects.values_list("username", flat=True))
+    for username, real_name, id_number, phone in data.CITIZENS:
+        if username not in existing:
+            citizen_register(
+                username=username,
+                password=data.DEMO_PASSWORD,
+                real_name=real_name,
+                id_number=id_number,
+                phone=phone,
+            )
+            counts["users"] += 1
+    for username, name, credit_code, legal_rep in data.ENTERPRISES:
+        if username not in existing:
+            enterprise_register(
+                username=username,
+                password=data.DEMO_PASSWORD,
+                name=name,
+                credit_code=credit_code,
+                legal_representative=legal_rep,
+            )
+            counts["users"] += 1
+    for username, display_name, division, dept_code, role in data.STAFF:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = staff_create(
+                username=username, password=data.DEMO_PASSWORD, display_name=display_name
+            )
+            counts["users"] += 1
+        if username == "admin" and not user.is_superuser:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        staff_role_grant(user=user, department_id=departments[(division, dept_code)], role=role)
+    progress(f"  new accounts: {counts['users']} (password {data.DEMO_PASSWORD})")
+
+    oidc_client_upsert(**data.OIDC_CLIENT, skip_authorization=True)
+    progress(f"  OIDC client: {data.OIDC_CLIENT['client_id']}")
+
+    now = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    for division, slug, title, summary, days_ago in data.ARTICLES:
+        article_publish(
+            division_code=division,
+            slug=slug,
+            title=title,
+            summary=summary,
+            body=f"{summary}\n\n（本文为演示数据。）",
+            published_at=now - timedelta(days=days_ago),
+            department_id=departments.get((division, "zsj")),
+        )
+        counts["articles"] += 1
+    progress(f"  articles: {counts['articles']}")
+    return counts

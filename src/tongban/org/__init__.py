@@ -1,0 +1,1 @@
+"""Organisations: administrative divisions, government departments and staff roles."""

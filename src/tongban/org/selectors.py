@@ -1,0 +1,70 @@
+"""Reads of divisions and departments."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tongban.core.errors import NotFound
+from tongban.core.pagination import Page, keyset_page
+from tongban.org.models import (
+    DIVISION_WIDE_ROLES as DIVISION_WIDE_ROLES,
+)
+from tongban.org.models import (
+    Department,
+    Division,
+)
+from tongban.org.models import (
+    DivisionLevel as DivisionLevel,
+)
+from tongban.org.models import (
+    Role as Role,
+)
+
+
+def division_get(code: str) -> Division:
+    division = Division.objects.filter(code=code).select_related("parent").first()
+    if division is None:
+        raise NotFound("行政区划不存在", field="code")
+    return division
+
+
+def division_root() -> Division | None:
+    return Division.objects.filter(parent__isnull=True).order_by("code").first()
+
+
+def division_list(
+    *, parent_code: str | None = None, cursor: str | None = None, size: int = 50
+) -> Page[Division]:
+    qs = Division.objects.all()
+    if parent_code:
+        qs = qs.filter(parent_id=parent_code)
+    return keyset_page(qs, order=("code",), cursor=cursor, size=size)
+
+
+def division_children(code: str) -> list[Division]:
+    return list(Division.objects.filter(parent_id=code).order_by("code"))
+
+
+def division_ancestors(division: Division) -> list[Division]:
+    codes = division.path.split("/")
+    by_code = Division.objects.in_bulk(codes)
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def division_within(code: str, scope_path: str) -> bool:
+    """Whether division ``code`` is the scope division or lies below it."""
+    return Division.objects.filter(code=code, path__startswith=scope_path).exists()
+
+
+def department_get(department_id: int) -> Department:
+    department = Department.objects.select_related("division").filter(pk=department_id).first()
+    if department is None:
+        raise NotFound("部门不存在", field="department_id")
+    return department
+
+
+def department_list(
+    *, division_code: str, cursor: str | None = None, size: int = 50
+) -> Page[Department]:
+    qs: QuerySet[Department] = Department.objects.filter(division_id=division_code)
+    return keyset_page(qs.select_related("division"), order=("id",), cursor=cursor, size=size)

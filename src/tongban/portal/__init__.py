@@ -1,0 +1,1 @@
+"""Citizen-facing pages (portal shell): thin views over services and selectors."""

@@ -1,0 +1,90 @@
+"""Portal pages: division homes, news, "my space" and display preferences."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from tongban.accounts.selectors import user_summary
+from tongban.core.errors import NotFound
+from tongban.disclosure.selectors import article_get, article_list
+from tongban.org.selectors import (
+    department_list,
+    division_ancestors,
+    division_children,
+    division_get,
+    division_root,
+)
+from tongban.portal.context import ELDERLY_COOKIE
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    root = division_root()
+    if root is None:
+        return render(request, "portal/empty.html")
+    return division_home(request, root.code)
+
+
+@require_GET
+def division_home(request: HttpRequest, code: str) -> HttpResponse:
+    division = division_get(code)
+    news = article_list(division_code=code, cursor=request.GET.get("news"), size=5)
+    departments = department_list(division_code=code, cursor=request.GET.get("dept"), size=6)
+    return render(
+        request,
+        "portal/division.html",
+        {
+            "division": division,
+            "ancestors": division_ancestors(division)[:-1],
+            "children": division_children(code),
+            "news": news,
+            "departments": departments,
+        },
+    )
+
+
+@require_GET
+def article_detail(request: HttpRequest, code: str, article_id: int) -> HttpResponse:
+    article = article_get(division_code=code, article_id=article_id)
+    return render(request, "portal/article.html", {"article": article})
+
+
+@login_required
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/me.html", {"summary": user_summary(request.user)})  # type: ignore[arg-type]
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@require_POST
+def elderly_mode(request: HttpRequest) -> HttpResponse:
+    """Switch the elderly-friendly display (适老化) on or off; remembered for a year."""
+    enabled = request.POST.get("enabled") == "1"
+    response = HttpResponseRedirect(safe_next(request, reverse("portal:home")))
+    response.set_cookie(
+        ELDERLY_COOKIE,
+        "1" if enabled else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure(),
+    )
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = exception.message if isinstance(exception, NotFound) else "您访问的页面不存在"
+    return render(request, "error.html", {"message": message}, status=404)

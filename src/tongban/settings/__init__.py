@@ -1,0 +1,1 @@
+"""Settings: ``base`` (all environments, env-driven), ``test`` and ``production``."""

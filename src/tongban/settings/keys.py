@@ -1,0 +1,49 @@
+"""Local key material for development and demo installs.
+
+Production reads every secret from the environment (see ``production.py``); a developer
+machine or the demo instead keeps generated keys under ``var/keys`` so that a fresh clone
+runs with no set-up and no secret is ever committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+
+def load_or_create(var_dir: Path, name: str, generate: Callable[[], str]) -> str:
+    """Return the key stored as ``var/keys/<name>``, creating it on first use."""
+    path = var_dir / "keys" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(value)
+    return value
+
+
+def random_hex(nbytes: int) -> Callable[[], str]:
+    return lambda: secrets.token_hex(nbytes)
+
+
+def rsa_private_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def sm2_private_hex() -> str:
+    import gmalg
+
+    secret, _public = gmalg.SM2().generate_keypair()
+    return secret.hex()

@@ -1,0 +1,29 @@
+"""Production settings: secrets only from the environment, HTTPS everywhere."""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+for required in (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "TONGBAN_FIELD_KEY",
+    "TONGBAN_LOOKUP_KEY",
+    "TONGBAN_PLATFORM_KEY",
+    "TONGBAN_OIDC_RSA_KEY",
+):
+    if not os.environ.get(required):
+        raise ImproperlyConfigured(f"{required} must be set in production")
+
+from tongban.settings.base import *  # noqa: E402, F403
+from tongban.settings.base import env_bool  # noqa: E402
+
+DEBUG = False
+SECURE_SSL_REDIRECT = env_bool("TONGBAN_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+TONGBAN_STAFF_MFA_REQUIRED = env_bool("TONGBAN_STAFF_MFA_REQUIRED", True)

@@ -1,0 +1,1 @@
+"""Staff pages (工作台): thin views over services and selectors."""

@@ -1,0 +1,72 @@
+"""Staff workbench pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+
+from tongban.accounts.selectors import (
+    can_reveal_personal_data,
+    citizen_directory,
+    citizen_get,
+    user_summary,
+)
+from tongban.accounts.services import personal_data_reveal
+from tongban.core.errors import PermissionDenied, ValidationFailed
+
+View = Callable[..., HttpResponse]
+
+
+def staff_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if getattr(request.user, "kind", None) != "staff":
+            raise PermissionDenied("工作台仅供政务工作人员使用")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_only
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "workbench/index.html", {"summary": user_summary(request.user)})  # type: ignore[arg-type]
+
+
+@staff_only
+@require_GET
+def citizens(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    page = citizen_directory(
+        viewer=request.user,  # type: ignore[arg-type]
+        query=query,
+        cursor=request.GET.get("cursor"),
+    )
+    return render(
+        request,
+        "workbench/citizens.html",
+        {"page": page, "q": query, "can_reveal": can_reveal_personal_data(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@staff_only
+@require_POST
+def citizen_reveal(request: HttpRequest, user_id: int) -> HttpResponse:
+    profile = citizen_get(user_id=user_id)
+    context: dict[str, object] = {"profile": profile}
+    try:
+        context["revealed"] = personal_data_reveal(
+            viewer=request.user,  # type: ignore[arg-type]
+            citizen_user_id=user_id,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationFailed as exc:
+        context["error"] = exc.message
+        return render(request, "workbench/reveal.html", context, status=exc.status)
+    return render(request, "workbench/reveal.html", context)
