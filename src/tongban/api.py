@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
 from tongban.accounts.api import router as accounts_router
-from tongban.core.errors import DomainError
+from tongban.core.errors import DomainError, PermissionDenied
+from tongban.core.services import audit_denial
 from tongban.org.api import router as org_router
 
 api = NinjaAPI(
@@ -39,6 +40,8 @@ def error_response(
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if isinstance(exc, PermissionDenied):
+        audit_denial(actor=request.user, path=request.path, message=exc.message)
     return error_response(request, exc.status, exc.code, exc.message, exc.field)
 
 
@@ -69,6 +72,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(NinjaAuthorizationError)
 def on_forbidden(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
+    audit_denial(actor=request.user, path=request.path, message=str(exc.message))
     return error_response(request, 403, "permission_denied", "没有权限执行此操作")
 
 
@@ -77,6 +81,26 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return error_response(request, 404, "not_found", "请求的资源不存在")
 
 
+# Errors django-ninja raises itself, reworded for people (its own texts are English).
+HTTP_ERRORS = {
+    400: ("bad_request", "请求体不是有效的 JSON"),
+    403: ("csrf_failed", "安全校验（CSRF）未通过，请刷新页面后重试"),
+    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc.message))
+    code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", "请求无法处理"))
+    response = error_response(request, exc.status_code, code, message)
+    if isinstance(exc, Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
+
+
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown paths under /api/ answer in the API's error shape, not with an HTML page."""
+    return JsonResponse(
+        {"code": "not_found", "message": "接口不存在，请查看 /api/docs", "field": None},
+        status=404,
+    )

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from tongban.api import api
+from tongban.api import api, api_not_found
 from tongban.core import views as core_views
 
 handler404 = "tongban.portal.views.not_found"
@@ -11,7 +11,8 @@ urlpatterns = [
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/", include("tongban.workbench.urls")),
     path("api/", api.urls),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    re_path(r"^api/(?P<rest>.*)$", api_not_found),
+    path("o/", include("tongban.accounts.oauth_urls", namespace="oauth2_provider")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle
 
 from tongban.accounts import selectors, services
 from tongban.accounts.models import User, UserKind
@@ -151,6 +153,7 @@ ERRORS: dict[int, Any] = {
 @router.post(
     "/auth/token",
     response={200: TokenOut, **ERRORS},
+    throttle=[AnonRateThrottle(settings.TONGBAN_RATE_TOKEN)],
     summary="用户名密码换取访问令牌",
     description="连续5次失败后该用户名被锁定5分钟（返回429）。启用MFA的工作人员须提供 otp。",
 )
@@ -170,12 +173,11 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.post(
     "/citizens",
     response={201: CitizenRegisteredOut, **ERRORS},
+    throttle=[AnonRateThrottle(settings.TONGBAN_RATE_REGISTER)],
     summary="自然人注册",
     description="身份证号码校验位、出生日期和地区代码均会校验；同一号码重复注册返回409。",
 )
-def citizen_register(
-    request: HttpRequest, body: CitizenRegisterIn
-) -> tuple[int, CitizenRegisteredOut]:
+def citizen_register(request: HttpRequest, body: CitizenRegisterIn) -> Status:
     registration = services.citizen_register(
         username=body.username,
         password=body.password,
@@ -184,8 +186,11 @@ def citizen_register(
         phone=body.phone,
     )
     user = registration.user
-    return 201, CitizenRegisteredOut(
-        id=user.pk, username=user.username, warnings=list(registration.warnings)
+    return Status(
+        201,
+        CitizenRegisteredOut(
+            id=user.pk, username=user.username, warnings=list(registration.warnings)
+        ),
     )
 
 

@@ -20,18 +20,33 @@ CITIZEN_DIRECTORY_ROLES = frozenset({Role.WINDOW_CLERK, Role.SUPERVISOR, Role.SY
 
 
 def user_for_api_token(raw_token: str) -> User | None:
-    """The active user behind a bearer token, or None if it is unknown or expired."""
+    """The active user behind a platform API token, or None.
+
+    Only tokens issued by ``POST /api/v1/auth/token`` count: they carry the ``api`` scope and
+    no client application. Tokens that department systems obtain through OIDC are for
+    those systems (userinfo), not for acting on the platform API as the user.
+    """
     checksum = hashlib.sha256(raw_token.encode()).hexdigest()
     token = (
         AccessToken.objects.select_related("user")
-        .filter(token_checksum=checksum, expires__gt=timezone.now())
+        .filter(token_checksum=checksum, expires__gt=timezone.now(), application__isnull=True)
         .first()
     )
-    if token is None or token.user is None or not token.user.is_active:
+    if token is None or "api" not in token.scope.split():
+        return None
+    if token.user is None or not token.user.is_active:
         return None
     user = token.user
     assert isinstance(user, User)
     return user
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def usernames_taken(usernames: list[str]) -> set[str]:
+    return set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
 
 
 def staff_roles(user: User) -> list[StaffRole]:
@@ -138,9 +153,9 @@ def user_summary(user: User) -> dict[str, object]:
     data["roles"] = [
         {
             "role": grant.role,
-            "role_label": Role(grant.role).label,
+            "role_label": str(Role(grant.role).label),
             "department_id": grant.department_id,
-            "department": grant.department.name,
+            "department": str(grant.department.name),
             "division_code": grant.department.division_id,
             "division": grant.department.division.name,
         }

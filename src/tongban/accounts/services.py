@@ -51,7 +51,11 @@ from tongban.core.services import audit_record
 from tongban.org.selectors import Role, department_get
 
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{3,29}$")
-LOCKED_MESSAGE = "连续登录失败次数过多，该账号已被临时锁定，请5分钟后再试"
+
+
+def locked_message() -> str:
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return f"连续登录失败次数过多，该账号已被临时锁定，请{minutes}分钟后再试"
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,18 @@ def staff_create(*, username: str, password: str, display_name: str, actor: Any 
 
 
 @transaction.atomic
+def superuser_grant(*, user: User, actor: Any = None) -> None:
+    """Make a staff account a platform superuser (Django admin, all permissions)."""
+    if user.kind != UserKind.STAFF:
+        raise ValidationFailed("只有工作人员可以成为超级管理员", field="user")
+    if user.is_superuser:
+        return
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    audit_record(action="superuser.grant", actor=actor, object_type="user", object_id=user.pk)
+
+
+@transaction.atomic
 def staff_role_grant(*, user: User, department_id: int, role: str, actor: Any = None) -> StaffRole:
     if user.kind != UserKind.STAFF:
         raise ValidationFailed("只有工作人员可以被授予角色", field="user")
@@ -207,7 +223,7 @@ def credentials_check(*, request: HttpRequest, username: str, password: str) -> 
     """
     user = authenticate(request, username=username or "", password=password or "")
     if getattr(request, "axes_locked_out", False):
-        raise RateLimited(LOCKED_MESSAGE, code="login_locked")
+        raise RateLimited(locked_message(), code="login_locked")
     if not isinstance(user, User) or not user.is_active:
         raise NotAuthenticated("用户名或密码错误", code="invalid_credentials")
     return user
@@ -280,12 +296,7 @@ def personal_data_reveal(*, viewer: User, citizen_user_id: int, reason: str) -> 
     """Show a citizen's full ID number and phone to staff with need-to-know; audited."""
     reason = (reason or "").strip()
     if not can_reveal_personal_data(viewer):
-        audit_record(
-            action="pii.reveal_denied",
-            actor=viewer,
-            object_type="user",
-            object_id=citizen_user_id,
-        )
+        # Audited by the error mapping, after this transaction has rolled back.
         raise PermissionDenied("您没有查看完整个人信息的权限")
     if len(reason) < 4:
         raise ValidationFailed("请说明查看完整信息的理由（至少4个字）", field="reason")

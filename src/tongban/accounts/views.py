@@ -154,11 +154,11 @@ def lockout_response(
     """What django-axes answers once a username is locked: JSON for the API, a page else."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"code": "login_locked", "message": services.LOCKED_MESSAGE, "field": None},
+            {"code": "login_locked", "message": services.locked_message(), "field": None},
             status=429,
         )
     context = {
-        "error": services.LOCKED_MESSAGE,
+        "error": services.locked_message(),
         "username": (credentials or {}).get("username", ""),
         "next": _next_url(request),
     }

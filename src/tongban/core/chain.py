@@ -29,5 +29,5 @@ def audit_payload(entry: AuditEntry) -> bytes:
     return (entry.prev_hash + canonical).encode()
 
 
-def checkpoint_message(seq: int, head_hash: str) -> bytes:
-    return f"tongban-audit-checkpoint:{seq}:{head_hash}".encode()
+def checkpoint_message(seq: int, head_hash: str, prev_seq: int, every: int) -> bytes:
+    return f"tongban-audit-checkpoint:v1:{seq}:{head_hash}:{prev_seq}:{every}".encode()

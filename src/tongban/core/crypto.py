@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 SM2_DEFAULT_UID = b"1234567812345678"  # GB/T 35276 default distinguishing identifier
 
@@ -144,4 +145,25 @@ def platform_signer() -> Signer:
     key = bytes.fromhex(config["private_key"])
     if config["algorithm"] == "ed25519":
         return Ed25519Signer(key)
-    return SM2Signer(key)
+    if config["algorithm"] == "sm2":
+        return SM2Signer(key)
+    raise ImproperlyConfigured("TONGBAN_SIGNER_ALGORITHM must be sm2 or ed25519")
+
+
+def verify_with_public_key(
+    algorithm: str, public_key_hex: str, data: bytes, signature: bytes
+) -> bool:
+    """Check a signature made by any signer, knowing only its algorithm and public key."""
+    try:
+        public = bytes.fromhex(public_key_hex)
+    except ValueError:
+        return False
+    if algorithm == "SM2-SM3":
+        return sm2_verify(public, data, signature)
+    if algorithm == "Ed25519":
+        try:
+            ed25519.Ed25519PublicKey.from_public_bytes(public).verify(signature, data)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+    return False

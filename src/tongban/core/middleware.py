@@ -1,5 +1,6 @@
 """Renders domain errors raised under a page as a Chinese error page with the right status
-(the API maps them itself, to JSON)."""
+(the API maps them itself, to JSON); refused requests are audited here, after the
+transaction of the refused write has rolled back."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from tongban.core.errors import DomainError
+from tongban.core.errors import DomainError, PermissionDenied
+from tongban.core.services import audit_denial
 
 
 class DomainErrorPageMiddleware:
@@ -21,6 +23,8 @@ class DomainErrorPageMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
+        if isinstance(exception, PermissionDenied):
+            audit_denial(actor=request.user, path=request.path, message=exception.message)
         return render(
             request, "error.html", {"message": exception.message}, status=exception.status
         )

@@ -39,10 +39,16 @@ class AuditHead(models.Model):
 
 
 class AuditCheckpoint(models.Model):
-    """A signed statement of the chain head: deleting entries after it is detectable."""
+    """A signed statement of the chain head, linked to the previous checkpoint.
+
+    Checkpoints come at least every ``every`` entries, so removing entries, or removing a
+    checkpoint to hide an edit, leaves a gap that verification reports.
+    """
 
     seq = models.BigIntegerField(unique=True)
     hash = models.CharField(max_length=64)
+    prev_seq = models.BigIntegerField(default=0)
+    every = models.PositiveIntegerField()
     at = models.DateTimeField()
     algorithm = models.CharField(max_length=20)
     key_id = models.CharField(max_length=64)
@@ -64,10 +70,11 @@ class OutboxEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["delivered_at", "id"])]
+        indexes = [models.Index(fields=["delivered_at", "next_attempt_at", "id"])]
 
     def __str__(self) -> str:
         return f"{self.topic} #{self.pk}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from tongban.core.chain import GENESIS_HASH, audit_payload, checkpoint_message
-from tongban.core.crypto import platform_signer, sm3_hex
+from tongban.core.crypto import platform_signer, sm3_hex, verify_with_public_key
 from tongban.core.models import AuditCheckpoint, AuditEntry, AuditHead
 from tongban.core.pagination import Page, keyset_page
 
@@ -18,41 +21,85 @@ class AuditVerification:
     reason: str = ""
 
 
-def audit_verify(*, chunk: int = 2000) -> AuditVerification:
-    """Recompute the hash chain and check the signed checkpoints.
+class _Broken(Exception):
+    def __init__(self, seq: int, reason: str):
+        self.seq, self.reason = seq, reason
+
+
+def trusted_public_keys() -> set[str]:
+    """The platform's current key plus retired keys still trusted for old checkpoints."""
+    return {platform_signer().public_key_hex(), *settings.TONGBAN_AUDIT_TRUSTED_KEYS}
+
+
+def audit_verify(*, min_seq: int = 0, chunk: int = 2000) -> AuditVerification:
+    """Recompute the hash chain and check the signed, linked checkpoints.
 
     Detects an edited entry (its hash no longer matches), a deleted entry (a gap in the
-    sequence or a broken link), entries deleted from the end (a checkpoint or the head
-    names a later entry) and forged checkpoints (bad signature or unknown key).
+    sequence or a broken link), a deleted or forged checkpoint (broken checkpoint link, bad
+    signature, untrusted key, or more entries between checkpoints than their declared
+    interval), and entries deleted from the end (a checkpoint or the head names a later
+    entry, or the chain is shorter than ``min_seq``, the length recorded outside the
+    database at an earlier verification).
     """
-    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    checkpoints = list(AuditCheckpoint.objects.order_by("seq"))
+    try:
+        last_seq, hashes = _verify_entries({cp.seq for cp in checkpoints}, chunk)
+        checked = last_seq
+        _verify_checkpoints(checkpoints, hashes, last_seq)
+        head = AuditHead.objects.filter(pk=1).first()
+        if head is not None and head.seq > last_seq:
+            raise _Broken(last_seq + 1, "链尾条目被删除")
+        if last_seq < min_seq:
+            raise _Broken(last_seq + 1, f"日志比此前核验时短（应至少有 {min_seq} 条）")
+    except _Broken as broken:
+        return AuditVerification(False, broken.seq - 1, broken.seq, broken.reason)
+    return AuditVerification(True, checked)
+
+
+def _entries(chunk: int) -> Iterator[AuditEntry]:
+    return AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk)
+
+
+def _verify_entries(checkpoint_seqs: set[int], chunk: int) -> tuple[int, dict[int, str]]:
+    expected_seq, prev_hash = 1, GENESIS_HASH
     hashes: dict[int, str] = {}
-    checkpoint_seqs = set(AuditCheckpoint.objects.values_list("seq", flat=True))
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk):
+    for entry in _entries(chunk):
         if entry.seq != expected_seq:
-            return AuditVerification(False, checked, expected_seq, "条目缺失（被删除）")
+            raise _Broken(expected_seq, "条目缺失（被删除）")
         if entry.prev_hash != prev_hash:
-            return AuditVerification(False, checked, entry.seq, "与上一条目的哈希链接断开")
+            raise _Broken(entry.seq, "与上一条目的哈希链接断开")
         if sm3_hex(audit_payload(entry)) != entry.hash:
-            return AuditVerification(False, checked, entry.seq, "条目内容被修改")
+            raise _Broken(entry.seq, "条目内容被修改")
         if entry.seq in checkpoint_seqs:
             hashes[entry.seq] = entry.hash
-        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
-    last_seq = expected_seq - 1
-    signer = platform_signer()
-    for cp in AuditCheckpoint.objects.order_by("seq"):
+        prev_hash, expected_seq = entry.hash, expected_seq + 1
+    return expected_seq - 1, hashes
+
+
+def _verify_checkpoints(
+    checkpoints: list[AuditCheckpoint], hashes: dict[int, str], last_seq: int
+) -> None:
+    trusted = trusted_public_keys()
+    prev_seq, every = 0, int(settings.TONGBAN_AUDIT_CHECKPOINT_EVERY)
+    for cp in checkpoints:
         if cp.seq > last_seq:
-            return AuditVerification(False, checked, last_seq + 1, "签名检查点之后的条目被删除")
-        if cp.key_id != signer.key_id:
-            return AuditVerification(False, checked, cp.seq, "检查点签名密钥未知")
-        if not signer.verify(checkpoint_message(cp.seq, cp.hash), bytes.fromhex(cp.signature)):
-            return AuditVerification(False, checked, cp.seq, "检查点签名无效")
+            raise _Broken(last_seq + 1, "签名检查点之后的条目被删除")
+        if cp.public_key not in trusted:
+            raise _Broken(cp.seq, "检查点签名密钥不受信任")
+        message = checkpoint_message(cp.seq, cp.hash, cp.prev_seq, cp.every)
+        if not verify_with_public_key(
+            cp.algorithm, cp.public_key, message, bytes.fromhex(cp.signature)
+        ):
+            raise _Broken(cp.seq, "检查点签名无效")
+        if cp.prev_seq != prev_seq:
+            raise _Broken(prev_seq + 1, "签名检查点被删除")
+        if cp.seq - prev_seq > cp.every:
+            raise _Broken(prev_seq + cp.every, "缺少应有的签名检查点")
         if hashes.get(cp.seq) != cp.hash:
-            return AuditVerification(False, checked, cp.seq, "条目与签名检查点不一致")
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq > last_seq:
-        return AuditVerification(False, checked, last_seq + 1, "链尾条目被删除")
-    return AuditVerification(True, checked)
+            raise _Broken(cp.seq, "条目与签名检查点不一致")
+        prev_seq, every = cp.seq, cp.every
+    if last_seq - prev_seq >= every:
+        raise _Broken(prev_seq + every, "缺少应有的签名检查点")
 
 
 def audit_list(

@@ -9,7 +9,9 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tongban.core import events, periodic
@@ -65,8 +67,6 @@ def audit_record(
 
 
 def _checkpoint_every() -> int:
-    from django.conf import settings
-
     return max(1, int(settings.TONGBAN_AUDIT_CHECKPOINT_EVERY))
 
 
@@ -80,14 +80,18 @@ def _locked_head() -> AuditHead:
 
 def _sign_checkpoint(seq: int, head_hash: str) -> AuditCheckpoint:
     signer = platform_signer()
+    previous = AuditCheckpoint.objects.order_by("-seq").values_list("seq", flat=True).first()
+    prev_seq, every = previous or 0, _checkpoint_every()
     checkpoint = AuditCheckpoint.objects.create(
         seq=seq,
         hash=head_hash,
+        prev_seq=prev_seq,
+        every=every,
         at=timezone.now(),
         algorithm=signer.algorithm,
         key_id=signer.key_id,
         public_key=signer.public_key_hex(),
-        signature=signer.sign(checkpoint_message(seq, head_hash)).hex(),
+        signature=signer.sign(checkpoint_message(seq, head_hash, prev_seq, every)).hex(),
     )
     event_emit(events.AuditCheckpointSigned(seq=seq))
     return checkpoint
@@ -100,6 +104,18 @@ def audit_checkpoint() -> AuditCheckpoint | None:
         if head.seq == 0 or AuditCheckpoint.objects.filter(seq=head.seq).exists():
             return None
         return _sign_checkpoint(head.seq, head.hash)
+
+
+def audit_denial(*, actor: Any, path: str, message: str) -> None:
+    """Record a refused request (called where errors become responses, after rollback)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    audit_record(
+        action="permission.denied",
+        actor=user,
+        object_type="path",
+        object_id=path[:80],
+        detail={"message": message[:200]},
+    )
 
 
 def event_emit(event: events.DomainEvent) -> OutboxEvent:
@@ -115,17 +131,24 @@ def outbox_deliver(*, batch: int = 100) -> int:
     """
     delivered = 0
     with transaction.atomic():
+        now = timezone.now()
         pending = list(
             OutboxEvent.objects.select_for_update(skip_locked=True)
             .filter(delivered_at__isnull=True, attempts__lt=MAX_DELIVERY_ATTEMPTS)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("id")[:batch]
         )
         for event in pending:
-            if _deliver_one(event):
-                event.delivered_at = timezone.now()
-                delivered += 1
             event.attempts += 1
-            event.save(update_fields=["delivered_at", "attempts", "last_error"])
+            if _deliver_one(event):
+                event.delivered_at, event.next_attempt_at, event.last_error = now, None, ""
+                delivered += 1
+            else:
+                # Exponential back-off (2 s, 4 s ... capped at an hour) so that a handler
+                # whose downstream is down does not burn its attempts in seconds.
+                delay = min(2**event.attempts, 3600)
+                event.next_attempt_at = now + timedelta(seconds=delay)
+            event.save(update_fields=["delivered_at", "attempts", "next_attempt_at", "last_error"])
     return delivered
 
 

@@ -8,13 +8,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from tongban.accounts.models import User
+from tongban.accounts.selectors import user_by_username, usernames_taken
 from tongban.accounts.services import (
     citizen_register,
     enterprise_register,
     oidc_client_upsert,
     staff_create,
     staff_role_grant,
+    superuser_grant,
 )
 from tongban.demo import data
 from tongban.disclosure.services import article_publish
@@ -46,7 +47,7 @@ def load_demo(progress: Progress = print) -> dict[str, int]:
             counts["departments"] += 1
     progress(f"  divisions: {counts['divisions']}, departments: {counts['departments']}")
 
-    existing = set(User.objects.values_list("username", flat=True))
+    existing = usernames_taken([row[0] for row in (*data.CITIZENS, *data.ENTERPRISES, *data.STAFF)])
     for username, real_name, id_number, phone in data.CITIZENS:
         if username not in existing:
             citizen_register(
@@ -68,15 +69,14 @@ def load_demo(progress: Progress = print) -> dict[str, int]:
             )
             counts["users"] += 1
     for username, display_name, division, dept_code, role in data.STAFF:
-        user = User.objects.filter(username=username).first()
+        user = user_by_username(username)
         if user is None:
             user = staff_create(
                 username=username, password=data.DEMO_PASSWORD, display_name=display_name
             )
             counts["users"] += 1
-        if username == "admin" and not user.is_superuser:
-            user.is_superuser = True
-            user.save(update_fields=["is_superuser"])
+        if username == "admin":
+            superuser_grant(user=user)
         staff_role_grant(user=user, department_id=departments[(division, dept_code)], role=role)
     progress(f"  new accounts: {counts['users']} (password {data.DEMO_PASSWORD})")
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tongban.accounts.selectors import user_summary
 from tongban.core.errors import NotFound
@@ -22,7 +22,7 @@ from tongban.org.selectors import (
 from tongban.portal.context import ELDERLY_COOKIE
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     root = division_root()
     if root is None:
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return division_home(request, root.code)
 
 
-@require_GET
+@require_safe
 def division_home(request: HttpRequest, code: str) -> HttpResponse:
     division = division_get(code)
     news = article_list(division_code=code, cursor=request.GET.get("news"), size=5)
@@ -48,14 +48,14 @@ def division_home(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, code: str, article_id: int) -> HttpResponse:
     article = article_get(division_code=code, article_id=article_id)
     return render(request, "portal/article.html", {"article": article})
 
 
 @login_required
-@require_GET
+@require_safe
 def me(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/me.html", {"summary": user_summary(request.user)})  # type: ignore[arg-type]
 

@@ -7,13 +7,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from tongban.settings import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent.parent
-VAR_DIR = Path(os.environ.get("TONGBAN_VAR_DIR", PROJECT_DIR / "var"))
+# Runtime state (SQLite file, development keys): the checkout's var/ when running from
+# source, else var/ in the working directory; TONGBAN_VAR_DIR overrides both.
+_DEFAULT_VAR = PROJECT_DIR / "var" if (PROJECT_DIR / "pyproject.toml").exists() else Path("var")
+VAR_DIR = Path(os.environ.get("TONGBAN_VAR_DIR", _DEFAULT_VAR)).resolve()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -192,11 +196,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Personal-data encryption (SM4-GCM) and keyed lookup hashes (HMAC-SM3). Keys are versioned
 # so that they can be rotated: new values use TONGBAN_FIELD_KEY_ID, old ones stay readable.
-TONGBAN_FIELD_KEYS = {
+# TONGBAN_FIELD_KEYS="k1:<hex>,k2:<hex>" with TONGBAN_FIELD_KEY_ID=k2 rotates; the single
+# TONGBAN_FIELD_KEY is shorthand for key id k1.
+TONGBAN_FIELD_KEYS = keys.parse_key_ring(os.environ.get("TONGBAN_FIELD_KEYS", "")) or {
     "k1": os.environ.get("TONGBAN_FIELD_KEY")
     or keys.load_or_create(VAR_DIR, "field-k1", keys.random_hex(16)),
 }
-TONGBAN_FIELD_KEY_ID = "k1"
+TONGBAN_FIELD_KEY_ID = os.environ.get("TONGBAN_FIELD_KEY_ID", "k1")
+if TONGBAN_FIELD_KEY_ID not in TONGBAN_FIELD_KEYS:
+    raise ImproperlyConfigured("TONGBAN_FIELD_KEY_ID names no key in TONGBAN_FIELD_KEYS")
 TONGBAN_LOOKUP_KEY = os.environ.get("TONGBAN_LOOKUP_KEY") or keys.load_or_create(
     VAR_DIR, "lookup", keys.random_hex(32)
 )
@@ -206,12 +214,21 @@ TONGBAN_PLATFORM_SIGNER = {
     "private_key": os.environ.get("TONGBAN_PLATFORM_KEY")
     or keys.load_or_create(VAR_DIR, "platform-sm2", keys.sm2_private_hex),
 }
+if TONGBAN_PLATFORM_SIGNER["algorithm"] not in {"sm2", "ed25519"}:
+    raise ImproperlyConfigured("TONGBAN_SIGNER_ALGORITHM must be sm2 or ed25519")
+# The audit chain is signed at least every N entries and by the worker every S seconds.
 TONGBAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TONGBAN_AUDIT_CHECKPOINT_EVERY", "100"))
+TONGBAN_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("TONGBAN_AUDIT_CHECKPOINT_SECONDS", "300"))
+# Public keys (hex) of retired platform keys whose checkpoints stay trusted after rotation.
+TONGBAN_AUDIT_TRUSTED_KEYS = env_list("TONGBAN_AUDIT_TRUSTED_KEYS", "")
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted
+# for the client address recorded in audit entries (0: use the socket address).
+TONGBAN_TRUSTED_PROXIES = int(os.environ.get("TONGBAN_TRUSTED_PROXIES", "0"))
 
 # OpenID Connect provider for department systems (single sign-on).
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
-    "OIDC_RSA_PRIVATE_KEY": os.environ.get("TONGBAN_OIDC_RSA_KEY")
+    "OIDC_RSA_PRIVATE_KEY": keys.from_env_or_file("TONGBAN_OIDC_RSA_KEY")
     or keys.load_or_create(VAR_DIR, "oidc-rsa.pem", keys.rsa_private_pem),
     "PKCE_REQUIRED": True,
     "SCOPES": {
@@ -223,9 +240,22 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tongban.accounts.oidc.TongbanOAuth2Validator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # RFC 9700 (OAuth 2.0 security best current practice): no implicit or password grant,
+    # S256 PKCE only, tokens never in query strings, `iss` in authorization responses,
+    # only checksums of tokens stored, rotating refresh tokens with reuse detection.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 14 * 24 * 3600,
 }
 TONGBAN_API_TOKEN_SECONDS = 3600
+# Per-client-address limits on public API writes (django-ninja rate strings).
+TONGBAN_RATE_TOKEN = os.environ.get("TONGBAN_RATE_TOKEN", "30/m")
+TONGBAN_RATE_REGISTER = os.environ.get("TONGBAN_RATE_REGISTER", "10/m")
 
 CACHES = {
     "default": (

@@ -26,6 +26,24 @@ def load_or_create(var_dir: Path, name: str, generate: Callable[[], str]) -> str
     return value
 
 
+def parse_key_ring(value: str) -> dict[str, str]:
+    """``"k1:<hex>,k2:<hex>"`` -> ``{"k1": "<hex>", "k2": "<hex>"}``."""
+    ring = {}
+    for item in value.split(","):
+        if item.strip():
+            key_id, _, key = item.strip().partition(":")
+            ring[key_id] = key
+    return ring
+
+
+def from_env_or_file(name: str) -> str | None:
+    """``NAME`` itself, or the contents of the file named by ``NAME_FILE`` (for PEM keys)."""
+    if os.environ.get(name):
+        return os.environ[name]
+    path = os.environ.get(f"{name}_FILE")
+    return Path(path).read_text() if path else None
+
+
 def random_hex(nbytes: int) -> Callable[[], str]:
     return lambda: secrets.token_hex(nbytes)
 

@@ -4,15 +4,16 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for required in (
-    "SECRET_KEY",
-    "DATABASE_URL",
-    "TONGBAN_FIELD_KEY",
-    "TONGBAN_LOOKUP_KEY",
-    "TONGBAN_PLATFORM_KEY",
-    "TONGBAN_OIDC_RSA_KEY",
-):
-    if not os.environ.get(required):
+REQUIRED = {
+    "SECRET_KEY": ("SECRET_KEY",),
+    "DATABASE_URL": ("DATABASE_URL",),
+    "TONGBAN_FIELD_KEY": ("TONGBAN_FIELD_KEY", "TONGBAN_FIELD_KEYS"),
+    "TONGBAN_LOOKUP_KEY": ("TONGBAN_LOOKUP_KEY",),
+    "TONGBAN_PLATFORM_KEY": ("TONGBAN_PLATFORM_KEY",),
+    "TONGBAN_OIDC_RSA_KEY": ("TONGBAN_OIDC_RSA_KEY", "TONGBAN_OIDC_RSA_KEY_FILE"),
+}
+for required, alternatives in REQUIRED.items():
+    if not any(os.environ.get(name) for name in alternatives):
         raise ImproperlyConfigured(f"{required} must be set in production")
 
 from tongban.settings.base import *  # noqa: E402, F403

@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tongban.accounts.selectors import (
     can_reveal_personal_data,
@@ -34,13 +34,13 @@ def staff_only(view: View) -> View:
 
 
 @staff_only
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/index.html", {"summary": user_summary(request.user)})  # type: ignore[arg-type]
 
 
 @staff_only
-@require_GET
+@require_safe
 def citizens(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     page = citizen_directory(

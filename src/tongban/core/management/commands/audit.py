@@ -15,8 +15,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("action", choices=["verify", "checkpoint"])
+        parser.add_argument(
+            "--min-seq",
+            type=int,
+            default=0,
+            help="fail if the log has fewer entries (the count recorded at an earlier run)",
+        )
 
-    def handle(self, *args: Any, action: str, **options: Any) -> None:
+    def handle(self, *args: Any, action: str, min_seq: int = 0, **options: Any) -> None:
         if action == "checkpoint":
             checkpoint = audit_checkpoint()
             if checkpoint is None:
@@ -24,7 +30,7 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"signed checkpoint at entry #{checkpoint.seq}")
             return
-        result = audit_verify()
+        result = audit_verify(min_seq=min_seq)
         if result.ok:
             self.stdout.write(f"audit log intact: {result.checked} entries verified")
             return

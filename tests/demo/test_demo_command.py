@@ -1,0 +1,79 @@
+"""`tongban demo` against a real SQLite file, as a newcomer runs it."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DEMO_SECRETS = ("420102199003071232", "420902200005124560", "13800001234", "13900005678")
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    var = tmp_path_factory.mktemp("var")
+    database = var / "demo.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(DATABASE_URL=f"sqlite:///{database}", TONGBAN_VAR_DIR=str(var))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "tongban.cli", "demo", "--no-serve"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    return database, runs
+
+
+def table_counts(database: Path) -> dict[str, int]:
+    with sqlite3.connect(database) as db:
+        tables = [
+            row[0]
+            for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            if not row[0].startswith("sqlite_")
+        ]
+        return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def test_demo_runs_twice_and_shows_progress(demo_database):
+    _database, runs = demo_database
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "[1/3] Migrating" in run.stdout and "demo data ready" in run.stdout
+    assert "new accounts: 12" in runs[0].stdout
+    assert "new accounts: 0" in runs[1].stdout
+
+
+def test_second_run_creates_nothing_twice(demo_database, tmp_path):
+    database, _runs = demo_database
+    counts = table_counts(database)
+    assert counts["org_division"] == 7
+    assert counts["accounts_user"] == 12
+    assert counts["accounts_citizenprofile"] == 2
+    assert counts["oauth2_provider_application"] == 1
+    assert counts["disclosure_article"] == 11
+    assert counts["accounts_staffrole"] == 9
+
+
+def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):
+    database, _runs = demo_database
+    files = [p for p in database.parent.iterdir() if p.name.startswith(database.name)]
+    raw = b"".join(p.read_bytes() for p in files)
+    assert b"sm4gcm:" in raw
+    for secret in DEMO_SECRETS:
+        assert secret.encode() not in raw, f"{secret} found in clear in the database file"
+
+
+def test_demo_keys_are_generated_privately(demo_database):
+    database, _runs = demo_database
+    keys = database.parent / "keys"
+    assert {"field-k1", "lookup", "platform-sm2", "oidc-rsa.pem"} <= {
+        p.name for p in keys.iterdir()
+    }
+    assert all(oct(p.stat().st_mode)[-3:] == "600" for p in keys.iterdir())
