@@ -61,3 +61,13 @@ def test_signers_verify_their_own_signatures_only(signer):
     assert not signer.verify(b"messagE", signature)
     assert not signer.verify(b"message", bytes(len(signature)))
     assert signer.key_id and signer.public_key_hex()
+
+
+def test_sm2_signatures_are_always_64_bytes_and_verify():
+    signer = SM2Signer(
+        bytes.fromhex("3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8")
+    )
+    # About 1 in 128 signatures has an r or s with a leading zero byte.
+    for i in range(400):
+        signature = signer.sign(b"m%d" % i)
+        assert len(signature) == 64 and signer.verify(b"m%d" % i, signature)

@@ -76,7 +76,7 @@ def test_rolled_back_transaction_emits_nothing():
     assert not OutboxEvent.objects.exists()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_worker_once_delivers_and_runs_periodic_jobs(capsys):
     from tongban.core.models import PeriodicJobState
     from tongban.core.services import audit_record

@@ -9,7 +9,7 @@ class TongbanUserAdmin(UserAdmin):
     list_display = ["username", "display_name", "kind", "is_active", "is_staff"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "display_name"]
-    fieldsets = (*UserAdmin.fieldsets, ("一网通办", {"fields": ("kind", "display_name")}))  # type: ignore[operator]
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("一网通办", {"fields": ("kind", "display_name")}))
 
 
 @admin.register(StaffRole)

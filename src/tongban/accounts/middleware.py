@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from tongban.accounts.models import UserKind
+from tongban.accounts.models import User, UserKind
 from tongban.accounts.selectors import mfa_device_confirmed
 from tongban.accounts.services import mfa_required_for
 
@@ -31,13 +31,13 @@ class StaffMfaMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if (
-            user.is_authenticated
-            and getattr(user, "kind", None) == UserKind.STAFF
+            isinstance(user, User)
+            and user.kind == UserKind.STAFF
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
-            and mfa_required_for(user)  # type: ignore[arg-type]
+            and not getattr(user, "is_verified", lambda: False)()  # set by OTPMiddleware
+            and mfa_required_for(user)
         ):
-            if mfa_device_confirmed(user):  # type: ignore[arg-type]
+            if mfa_device_confirmed(user):
                 return redirect("accounts:mfa_verify")
             return redirect("accounts:mfa_setup")
         return self.get_response(request)

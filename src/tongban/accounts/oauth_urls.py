@@ -15,6 +15,12 @@ urlpatterns = [
     path("token/", views.TokenView.as_view(), name="token"),
     path("revoke_token/", views.RevokeTokenView.as_view(), name="revoke-token"),
     path("introspect/", views.IntrospectTokenView.as_view(), name="introspect"),
+    # RFC 8414 metadata; also the base from which the RFC 9207 `iss` parameter is derived.
+    path(
+        ".well-known/oauth-authorization-server",
+        views.OAuthServerMetadataView.as_view(),
+        name="oauth-server-metadata",
+    ),
     re_path(
         r"^\.well-known/openid-configuration/?$",
         views.ConnectDiscoveryInfoView.as_view(),

@@ -50,6 +50,7 @@ from tongban.core.identifiers import (
 from tongban.core.services import audit_record
 from tongban.org.selectors import Role, department_get
 
+ADMIN_SITE_ROLES = (Role.SYSADMIN, Role.DATA_STEWARD)
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{3,29}$")
 
 
@@ -162,7 +163,7 @@ def enterprise_register(
 def staff_create(*, username: str, password: str, display_name: str, actor: Any = None) -> User:
     username = _check_username(username)
     display_name = _check_real_name(display_name)
-    user = User(username=username, kind=UserKind.STAFF, display_name=display_name, is_staff=True)
+    user = User(username=username, kind=UserKind.STAFF, display_name=display_name)
     _check_password(password, user)
     user.set_password(password)
     user.save()
@@ -177,8 +178,8 @@ def superuser_grant(*, user: User, actor: Any = None) -> None:
         raise ValidationFailed("只有工作人员可以成为超级管理员", field="user")
     if user.is_superuser:
         return
-    user.is_superuser = True
-    user.save(update_fields=["is_superuser"])
+    user.is_superuser = user.is_staff = True
+    user.save(update_fields=["is_superuser", "is_staff"])
     audit_record(action="superuser.grant", actor=actor, object_type="user", object_id=user.pk)
 
 
@@ -190,6 +191,7 @@ def staff_role_grant(*, user: User, department_id: int, role: str, actor: Any = 
         raise ValidationFailed("角色不存在", field="role")
     department = department_get(department_id)
     grant, created = StaffRole.objects.get_or_create(user=user, department=department, role=role)
+    _sync_admin_access(user)
     if created:
         audit_record(
             action="staff_role.grant",
@@ -214,6 +216,17 @@ def staff_role_revoke(*, grant_id: int, actor: Any = None) -> None:
         detail={"department": grant.department_id, "role": grant.role},
     )
     grant.delete()
+    _sync_admin_access(grant.user)
+
+
+def _sync_admin_access(user: User) -> None:
+    """Only administrators and data stewards (who maintain configuration) enter the admin."""
+    needed = (
+        user.is_superuser or StaffRole.objects.filter(user=user, role__in=ADMIN_SITE_ROLES).exists()
+    )
+    if user.is_staff != needed:
+        user.is_staff = needed
+        user.save(update_fields=["is_staff"])
 
 
 def credentials_check(*, request: HttpRequest, username: str, password: str) -> User:

@@ -96,7 +96,8 @@ class SM2Signer:
 
     def sign(self, data: bytes) -> bytes:
         r, s = gmalg.SM2(sk=self.private_key, pk=self._public, uid=SM2_DEFAULT_UID).sign(data)
-        return r + s
+        # gmalg returns minimal-length integers; fixed 32-byte halves keep r||s splittable.
+        return r.rjust(32, b"\0") + s.rjust(32, b"\0")
 
     def verify(self, data: bytes, signature: bytes) -> bool:
         return sm2_verify(self._public, data, signature)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 DEMO_PASSWORD = "Tongban-demo-2026"  # noqa: S105 - published demo credential
 
 # (code, name, parent)
@@ -68,12 +70,21 @@ STAFF = [
     ("xg-scjg", "郑审批", "420900", "scjg", "reviewer"),
 ]
 
-OIDC_CLIENT = {
-    "client_id": "demo-legacy",
-    "client_secret": "demo-legacy-secret",
-    "name": "演示部门业务系统（demo-legacy）",
-    "redirect_uris": ["http://127.0.0.1:8765/callback"],
-}
+
+@dataclass(frozen=True)
+class OidcClient:
+    client_id: str
+    client_secret: str
+    name: str
+    redirect_uris: tuple[str, ...]
+
+
+OIDC_CLIENT = OidcClient(
+    client_id="demo-legacy",
+    client_secret="demo-legacy-secret",  # noqa: S106 - published demo credential
+    name="演示部门业务系统（demo-legacy）",
+    redirect_uris=("http://127.0.0.1:8765/callback",),
+)
 
 # (division, slug, title, summary, days ago)
 ARTICLES = [

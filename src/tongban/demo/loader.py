@@ -80,8 +80,15 @@ def load_demo(progress: Progress = print) -> dict[str, int]:
         staff_role_grant(user=user, department_id=departments[(division, dept_code)], role=role)
     progress(f"  new accounts: {counts['users']} (password {data.DEMO_PASSWORD})")
 
-    oidc_client_upsert(**data.OIDC_CLIENT, skip_authorization=True)
-    progress(f"  OIDC client: {data.OIDC_CLIENT['client_id']}")
+    client = data.OIDC_CLIENT
+    oidc_client_upsert(
+        client_id=client.client_id,
+        client_secret=client.client_secret,
+        name=client.name,
+        redirect_uris=list(client.redirect_uris),
+        skip_authorization=True,
+    )
+    progress(f"  OIDC client: {client.client_id}")
 
     now = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
     for division, slug, title, summary, days_ago in data.ARTICLES:

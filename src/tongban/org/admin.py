@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from tongban.org.models import Department, Division
 
@@ -9,7 +10,7 @@ class DivisionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     readonly_fields = ["code", "level", "parent", "path"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # New divisions are loaded with validation by `division_upsert`, not typed in here.
         return False
 

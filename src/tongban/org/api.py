@@ -7,6 +7,7 @@ from ninja import Router, Schema
 
 from tongban.core.pagination import next_url
 from tongban.org import selectors
+from tongban.org.selectors import Division
 
 router = Router(tags=["组织机构"])
 
@@ -36,7 +37,7 @@ class DepartmentPageOut(Schema):
     next: str | None
 
 
-def _division(d: selectors.Division) -> DivisionOut:  # type: ignore[name-defined]
+def _division(d: Division) -> DivisionOut:
     return DivisionOut(code=d.code, name=d.name, level=d.level, parent_code=d.parent_id)
 
 

@@ -3,6 +3,7 @@ government departments of each division, and defines the staff roles."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -13,7 +14,7 @@ from tongban.core.services import audit_record
 from tongban.org.models import Department, Division, DivisionLevel
 
 
-def _unchanged(instance: object, values: dict[str, object]) -> bool:
+def _unchanged(instance: object, values: Mapping[str, object]) -> bool:
     return all(getattr(instance, name) == value for name, value in values.items())
 
 

@@ -1,0 +1,119 @@
+"""Who may use what: every page and endpoint against anonymous callers, a citizen, staff of
+the department and role that the function is for, and staff of another department."""
+
+import pytest
+from django.test import Client
+
+from tongban.accounts.models import User
+from tongban.demo.data import DEMO_PASSWORD
+
+ANON, CITIZEN, RIGHT, OTHER = "anonymous", "zhangsan", "chuangkou", "xg-scjg"
+
+
+def client_for(who: str) -> Client:
+    client = Client()
+    if who != ANON:
+        response = client.post("/accounts/login/", {"username": who, "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+    return client
+
+
+def bearer_for(who: str) -> dict[str, str]:
+    if who == ANON:
+        return {}
+    token = (
+        Client()
+        .post(
+            "/api/v1/auth/token",
+            {"username": who, "password": DEMO_PASSWORD},
+            content_type="application/json",
+        )
+        .json()["access_token"]
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def lisi_id() -> int:
+    return User.objects.get(username="lisi").pk
+
+
+PAGES = [
+    # (method, path, {who: expected status})
+    ("get", "/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/d/420100/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/d/999999/", {ANON: 404, CITIZEN: 404, RIGHT: 404, OTHER: 404}),
+    ("get", "/accounts/login/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/accounts/register/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/me/", {ANON: 302, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/workbench/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
+    ("get", "/workbench/citizens/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 403}),
+    (
+        "post",
+        "/workbench/citizens/{lisi}/reveal/",
+        {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 403},
+    ),
+    ("get", "/accounts/mfa/setup/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
+    ("get", "/admin/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
+    ("get", "/healthz", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+]
+
+API = [
+    ("get", "/api/v1/me", {ANON: 401, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/api/v1/citizens", {ANON: 401, CITIZEN: 403, RIGHT: 200, OTHER: 403}),
+    ("post", "/api/v1/citizens/{lisi}/reveal", {ANON: 401, CITIZEN: 403, RIGHT: 200, OTHER: 403}),
+    ("get", "/api/v1/divisions", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    (
+        "get",
+        "/api/v1/divisions/420100/departments",
+        {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200},
+    ),
+    ("get", "/o/userinfo/", {ANON: 401, CITIZEN: 401, RIGHT: 401, OTHER: 401}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path", "expected"), PAGES, ids=[p[1] for p in PAGES])
+@pytest.mark.parametrize("who", [ANON, CITIZEN, RIGHT, OTHER])
+def test_pages(demo, who, method, path, expected):
+    client = client_for(who)
+    url = path.format(lisi=lisi_id())
+    data = {"reason": "窗口核验身份"} if method == "post" else None
+    response = getattr(client, method)(url, data)
+    assert response.status_code == expected[who], response.content.decode()[:300]
+    if expected[who] == 403:
+        assert "无法完成您的请求" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "path", "expected"), API, ids=[p[1] for p in API])
+@pytest.mark.parametrize("who", [ANON, CITIZEN, RIGHT, OTHER])
+def test_api(demo, who, method, path, expected):
+    url = path.format(lisi=lisi_id())
+    kwargs = {"content_type": "application/json"} if method == "post" else {}
+    body = {"reason": "窗口核验身份"} if method == "post" else None
+    response = getattr(Client(), method)(url, body, **kwargs, **bearer_for(who))
+    assert response.status_code == expected[who], response.content.decode()[:300]
+    if expected[who] in (401, 403) and path.startswith("/api/"):
+        assert set(response.json()) == {"code", "message", "field"}
+
+
+@pytest.mark.django_db
+def test_sysadmin_enters_the_admin(demo):
+    assert client_for("admin").get("/admin/").status_code == 200
+    assert client_for("shuju").get("/admin/").status_code == 200  # data steward
+
+
+@pytest.mark.django_db
+def test_denials_are_audited_even_though_the_write_rolled_back(demo):
+    from tongban.core.models import AuditEntry
+
+    client_for(CITIZEN).post(f"/workbench/citizens/{lisi_id()}/reveal/", {"reason": "好奇看看"})
+    Client().post(
+        f"/api/v1/citizens/{lisi_id()}/reveal",
+        {"reason": "好奇看看"},
+        content_type="application/json",
+        **bearer_for(OTHER),
+    )
+    denials = AuditEntry.objects.filter(action="permission.denied").order_by("seq")
+    assert [d.actor_label for d in denials] == [CITIZEN, OTHER]
+    assert not AuditEntry.objects.filter(action="pii.reveal").exists()
