@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import sys
+import time
 
 USAGE = """usage: tongban <command> [options]
 
@@ -24,10 +27,8 @@ def _setup(default_settings: str) -> None:
     django.setup()
 
 
-def _serve(host: str, port: int, workers: int, settings_module: str) -> None:
-    """Replace this process with gunicorn serving the WSGI application."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    args = [
+def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "gunicorn",
@@ -43,8 +44,41 @@ def _serve(host: str, port: int, workers: int, settings_module: str) -> None:
         "--graceful-timeout",
         "20",
     ]
+
+
+def _serve(host: str, port: int, workers: int, settings_module: str) -> None:
+    """Replace this process with gunicorn serving the WSGI application."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     print(f"Tongban serving on http://{host}:{port}/ (Ctrl+C to stop)", flush=True)
-    os.execv(sys.executable, args)  # noqa: S606 - fixed argv, no shell
+    argv = _gunicorn_argv(host, port, workers)
+    os.execv(argv[0], argv)  # noqa: S606 - fixed argv, no shell
+
+
+def _serve_with_worker(host: str, port: int, workers: int) -> int:
+    """Run gunicorn and one ``tongban worker`` side by side; stop both when either ends."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings.base")
+    children = [
+        subprocess.Popen([sys.executable, "-m", "tongban.cli", "worker"]),
+        subprocess.Popen(_gunicorn_argv(host, port, workers)),  # noqa: S603
+    ]
+    print(f"Tongban demo on http://{host}:{port}/ with a worker (Ctrl+C to stop)", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    stop(signal.SIGTERM, None)
+    for child in children:
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return max(abs(child.returncode or 0) for child in children)
 
 
 def _server_args(parser: argparse.ArgumentParser) -> None:
@@ -73,15 +107,15 @@ def main(argv: list[str] | None = None) -> int:
         _setup("tongban.settings.base")
         from django.core.management import call_command
 
-        print("[1/3] Migrating the database ...", flush=True)
+        print("[1/3] Migrating the database and collecting static files ...", flush=True)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         print("[2/3] Loading the demo province ...", flush=True)
         call_command("load_demo")
         if options.no_serve:
             return 0
-        print("[3/3] Starting the server ...", flush=True)
-        _serve(options.host, options.port, options.workers, "tongban.settings.base")
-        return 0
+        print("[3/3] Starting the server and the worker ...", flush=True)
+        return _serve_with_worker(options.host, options.port, options.workers)
     if command == "serve":
         parser = argparse.ArgumentParser(prog="tongban serve")
         _server_args(parser)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 from typing import Any
@@ -10,6 +11,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from tongban.core.services import outbox_deliver, periodic_run_due
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
