@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -14,6 +12,7 @@ from tongban.accounts import selectors, services
 from tongban.accounts.models import User, UserKind
 from tongban.core.errors import NotAuthenticated
 from tongban.core.pagination import next_url
+from tongban.core.schemas import errors
 
 router = Router(tags=["统一身份认证"])
 
@@ -65,12 +64,6 @@ class TokenOut(Schema):
     access_token: str
     token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
     expires_in: int
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class RoleOut(Schema):
@@ -139,20 +132,9 @@ class RevealOut(Schema):
     phone: str
 
 
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-    429: ErrorOut,
-}
-
-
 @router.post(
     "/auth/token",
-    response={200: TokenOut, **ERRORS},
+    response={200: TokenOut, **errors(400, 401, 403, 422, 429)},
     throttle=[AnonRateThrottle(settings.TONGBAN_RATE_TOKEN)],
     summary="用户名密码换取访问令牌",
     description="连续5次失败后该用户名被锁定5分钟（返回429）。启用MFA的工作人员须提供 otp。",
@@ -165,14 +147,14 @@ def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
     return TokenOut(access_token=raw, expires_in=seconds)
 
 
-@router.get("/me", response={200: MeOut, **ERRORS}, auth=API_AUTH, summary="当前用户")
+@router.get("/me", response={200: MeOut, **errors(401)}, auth=API_AUTH, summary="当前用户")
 def me(request: HttpRequest) -> dict[str, object]:
     return selectors.user_summary(caller(request))
 
 
 @router.post(
     "/citizens",
-    response={201: CitizenRegisteredOut, **ERRORS},
+    response={201: CitizenRegisteredOut, **errors(400, 409, 422, 429)},
     throttle=[AnonRateThrottle(settings.TONGBAN_RATE_REGISTER)],
     summary="自然人注册",
     description="身份证号码校验位、出生日期和地区代码均会校验；同一号码重复注册返回409。",
@@ -196,7 +178,7 @@ def citizen_register(request: HttpRequest, body: CitizenRegisterIn) -> Status:
 
 @router.get(
     "/citizens",
-    response={200: CitizenPageOut, **ERRORS},
+    response={200: CitizenPageOut, **errors(401, 403, 422)},
     auth=API_AUTH,
     summary="自然人名录（工作人员，号码脱敏）",
 )
@@ -220,7 +202,7 @@ def citizen_list(
 
 @router.post(
     "/citizens/{user_id}/reveal",
-    response={200: RevealOut, **ERRORS},
+    response={200: RevealOut, **errors(400, 401, 403, 404, 422)},
     auth=API_AUTH,
     summary="查看完整个人信息（须说明理由，记入审计）",
 )

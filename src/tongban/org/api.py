@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tongban.core.pagination import next_url
+from tongban.core.schemas import errors
 from tongban.org import selectors
 from tongban.org.selectors import Division
 
@@ -41,7 +42,7 @@ def _division(d: Division) -> DivisionOut:
     return DivisionOut(code=d.code, name=d.name, level=d.level, parent_code=d.parent_id)
 
 
-@router.get("/divisions", response=DivisionPageOut, summary="行政区划列表")
+@router.get("/divisions", response={200: DivisionPageOut, **errors(422)}, summary="行政区划列表")
 def division_list(
     request: HttpRequest, parent: str | None = None, cursor: str | None = None, size: int = 50
 ) -> DivisionPageOut:
@@ -51,12 +52,16 @@ def division_list(
     )
 
 
-@router.get("/divisions/{code}", response=DivisionOut, summary="行政区划")
+@router.get("/divisions/{code}", response={200: DivisionOut, **errors(404)}, summary="行政区划")
 def division_detail(request: HttpRequest, code: str) -> DivisionOut:
     return _division(selectors.division_get(code))
 
 
-@router.get("/divisions/{code}/departments", response=DepartmentPageOut, summary="区划内的政务部门")
+@router.get(
+    "/divisions/{code}/departments",
+    response={200: DepartmentPageOut, **errors(404, 422)},
+    summary="区划内的政务部门",
+)
 def department_list(
     request: HttpRequest, code: str, cursor: str | None = None, size: int = 50
 ) -> DepartmentPageOut:
