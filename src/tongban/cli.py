@@ -43,6 +43,9 @@ def _gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
         "-",
         "--graceful-timeout",
         "20",
+        # The control socket defaults to one path per user, which several instances on a
+        # host would share; nothing here uses gunicornc.
+        "--no-control-socket",
     ]
 
 
