@@ -10,9 +10,7 @@ def test_schema_is_valid_openapi_3_and_documents_every_operation(client):
     assert schema["openapi"].startswith("3.")
     validate(schema)
     operations = {
-        (method.upper(), path)
-        for path, item in schema["paths"].items()
-        for method in item
+        (method.upper(), path) for path, item in schema["paths"].items() for method in item
     }
     assert {
         ("POST", "/api/v1/auth/token"),
