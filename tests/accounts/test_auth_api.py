@@ -9,10 +9,14 @@ from tongban.demo.data import DEMO_PASSWORD
 
 
 def token_request(client, username, password, **extra):
+    """POST /api/v1/auth/token; HTTP_* keywords are request headers, others body fields."""
+    headers = {k: v for k, v in extra.items() if k.startswith("HTTP_")}
+    body = {k: v for k, v in extra.items() if not k.startswith("HTTP_")}
     return client.post(
         "/api/v1/auth/token",
-        {"username": username, "password": password, **extra},
+        {"username": username, "password": password, **body},
         content_type="application/json",
+        **headers,
     )
 
 
@@ -196,3 +200,34 @@ def test_unknown_api_paths_and_bad_json_use_the_error_shape(client):
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     broken = client.post("/api/v1/auth/token", "{oops", content_type="application/json")
     assert broken.status_code == 400 and broken.json()["message"] == "请求体不是有效的 JSON"
+
+
+@pytest.mark.django_db
+def test_each_public_endpoint_has_its_own_counter(demo, client, settings):
+    for _ in range(12):
+        token_request(client, "nobody", "x")
+    registration = client.post("/api/v1/citizens", {}, content_type="application/json")
+    assert registration.status_code == 422  # not limited by the token requests
+
+
+@pytest.mark.django_db
+def test_spoofed_forwarded_for_does_not_escape_the_limit(demo, client):
+    statuses = [
+        client.post(
+            "/api/v1/citizens",
+            {},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{i}",
+        ).status_code
+        for i in range(12)
+    ]
+    assert statuses[-1] == 429
+
+
+@pytest.mark.django_db
+def test_trusted_proxy_address_is_used_for_limits_and_audit(demo, client, settings):
+    settings.TONGBAN_TRUSTED_PROXIES = 1
+    for i in range(3):
+        token_request(client, "nobody", "x", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    entry = AuditEntry.objects.filter(action="login.failed").order_by("-seq").first()
+    assert entry.ip == "198.51.100.2"

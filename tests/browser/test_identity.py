@@ -112,11 +112,6 @@ def test_signed_in_user_gets_into_department_system_without_a_password(page, sit
     assert _token_request(page, site, other, secrets.token_urlsafe(48)).status == 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: CSP form-action 'self' blocks the redirect chain login POST -> /o/authorize/ "
-    "-> the client's redirect URI (Chromium applies form-action to redirects)",
-)
 def test_sign_in_form_sends_the_user_back_to_the_department_system(page, site):
     verifier = secrets.token_urlsafe(48)
     page.goto(_authorize_url("s2", verifier))
@@ -168,3 +163,18 @@ def test_staff_member_enrols_an_authenticator_and_must_use_it(page):
     page.get_by_role("button", name="验证").click()
     assert urlparse(page.url).path == "/me/"
     assert page.get_by_role("link", name="工作台").is_visible()
+
+
+def test_five_failed_sign_ins_lock_the_username_for_a_while(page):
+    for _attempt in range(4):
+        login(page, "lisi", "Wrong-password-1")
+        assert page.get_by_role("alert").inner_text().endswith("用户名或密码错误")
+    login(page, "lisi", "Wrong-password-1")  # the fifth failure locks the username
+    login(page, "lisi")  # now even the right password is refused
+    assert urlparse(page.url).path == "/accounts/login/"
+    alert = page.get_by_role("alert").inner_text()
+    assert "连续登录失败次数过多，该账号已被临时锁定，请5分钟后再试" in alert
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    # Other people sharing the same computer (and address) can still sign in.
+    login(page, "zhangsan")
+    assert urlparse(page.url).path == "/me/"

@@ -88,3 +88,32 @@ def test_worker_once_delivers_and_runs_periodic_jobs(capsys):
     state = PeriodicJobState.objects.get(name="audit_checkpoint")
     assert state.last_run_at is not None and state.last_error == ""
     assert "delivered 1 events" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_keeps_running_through_database_errors(monkeypatch):
+    """A failed pass is logged and retried; the loop ends only when asked to stop."""
+    import signal
+
+    from django.db import OperationalError
+
+    from tongban.core.management.commands import worker
+
+    outcomes = iter([OperationalError("server closed the connection"), 0])
+    sleeps: list[float] = []
+
+    def flaky_pass(self):
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        signal.raise_signal(signal.SIGTERM)  # stop after the recovered pass
+        return outcome
+
+    monkeypatch.setattr(worker.Command, "run_pass", flaky_pass)
+    monkeypatch.setattr(worker.time, "sleep", sleeps.append)
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        call_command("worker")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sleeps[0] == worker.RETRY_SECONDS

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle
 
 from tongban.accounts import selectors, services
 from tongban.accounts.models import User, UserKind
 from tongban.core.errors import NotAuthenticated
 from tongban.core.pagination import next_url
 from tongban.core.schemas import errors
+from tongban.core.throttling import ClientRateThrottle
 
 router = Router(tags=["统一身份认证"])
 
@@ -135,9 +135,9 @@ class RevealOut(Schema):
 @router.post(
     "/auth/token",
     response={200: TokenOut, **errors(400, 401, 403, 422, 429)},
-    throttle=[AnonRateThrottle(settings.TONGBAN_RATE_TOKEN)],
+    throttle=[ClientRateThrottle("token", settings.TONGBAN_RATE_TOKEN)],
     summary="用户名密码换取访问令牌",
-    description="连续5次失败后该用户名被锁定5分钟（返回429）。启用MFA的工作人员须提供 otp。",
+    description="连续5次失败后该用户名被临时锁定（返回429）。启用MFA的工作人员须提供 otp。",
 )
 def token_create(request: HttpRequest, body: TokenIn) -> TokenOut:
     user = services.password_login(
@@ -155,7 +155,7 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.post(
     "/citizens",
     response={201: CitizenRegisteredOut, **errors(400, 409, 422, 429)},
-    throttle=[AnonRateThrottle(settings.TONGBAN_RATE_REGISTER)],
+    throttle=[ClientRateThrottle("register", settings.TONGBAN_RATE_REGISTER)],
     summary="自然人注册",
     description="身份证号码校验位、出生日期和地区代码均会校验；同一号码重复注册返回409。",
 )

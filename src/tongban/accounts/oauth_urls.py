@@ -28,5 +28,4 @@ urlpatterns = [
     ),
     path(".well-known/jwks.json", views.JwksInfoView.as_view(), name="jwks-info"),
     path("userinfo/", views.UserInfoView.as_view(), name="user-info"),
-    path("logout/", views.RPInitiatedLogoutView.as_view(), name="rp-initiated-logout"),
 ]

@@ -16,6 +16,9 @@ class TongbanOAuth2Validator(OAuth2Validator):
         "preferred_username": "profile",
     }
 
+    def get_discovery_claims(self, request: Any) -> list[str]:
+        return ["sub", "name", "preferred_username"]
+
     def get_additional_claims(self, request: Any) -> dict[str, Any]:
         user = request.user
         return {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from oauth2_provider.models import AccessToken
+from oauth2_provider.models import AccessToken, get_application_model
 
 from tongban.accounts.models import CitizenProfile, StaffRole, User, UserKind
 from tongban.core.errors import NotFound, PermissionDenied
@@ -39,6 +42,24 @@ def user_for_api_token(raw_token: str) -> User | None:
     user = token.user
     assert isinstance(user, User)
     return user
+
+
+OIDC_ORIGINS_CACHE_KEY = "tongban:oidc-redirect-origins"
+
+
+def oidc_redirect_origins() -> list[str]:
+    """Origins of every registered client's redirect URIs (cached; reset on registration)."""
+    origins: list[str] | None = cache.get(OIDC_ORIGINS_CACHE_KEY)
+    if origins is None:
+        found = set()
+        for uris in get_application_model().objects.values_list("redirect_uris", flat=True):
+            for uri in uris.split():
+                parts = urlsplit(uri)
+                if parts.scheme in {"http", "https"} and parts.netloc:
+                    found.add(f"{parts.scheme}://{parts.netloc}")
+        origins = sorted(found)
+        cache.set(OIDC_ORIGINS_CACHE_KEY, origins, 300)
+    return origins
 
 
 def user_by_username(username: str) -> User | None:
@@ -111,7 +132,7 @@ def mfa_device_confirmed(user: User) -> bool:
 def citizen_get(*, user_id: int) -> CitizenProfile:
     profile = CitizenProfile.objects.select_related("user").filter(user_id=user_id).first()
     if profile is None:
-        raise NotFound("该自然人用户不存在")
+        raise NotFound(_("该自然人用户不存在"))
     return profile
 
 
@@ -120,7 +141,7 @@ def citizen_directory(
 ) -> Page[CitizenProfile]:
     """Citizens as staff see them: masked identifiers only, newest first."""
     if not staff_has_role(viewer, roles=CITIZEN_DIRECTORY_ROLES):
-        raise PermissionDenied("您没有查看自然人名录的权限")
+        raise PermissionDenied(_("您没有查看自然人名录的权限"))
     qs: QuerySet[CitizenProfile] = CitizenProfile.objects.select_related("user")
     query = query.strip()
     if query:

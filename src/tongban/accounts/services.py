@@ -14,10 +14,12 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken, get_application_model, set_token_value
 
@@ -29,6 +31,7 @@ from tongban.accounts.models import (
     UserKind,
 )
 from tongban.accounts.selectors import (
+    OIDC_ORIGINS_CACHE_KEY,
     can_reveal_personal_data,
     citizen_get,
     mfa_device_confirmed,
@@ -56,7 +59,9 @@ USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{3,29}$")
 
 def locked_message() -> str:
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    return f"连续登录失败次数过多，该账号已被临时锁定，请{minutes}分钟后再试"
+    return _("连续登录失败次数过多，该账号已被临时锁定，请%(minutes)d分钟后再试") % {
+        "minutes": minutes
+    }
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,10 @@ def _check_username(username: str) -> str:
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise ValidationFailed(
-            "用户名须以字母开头，由4至30位字母、数字、下划线、点或短横线组成", field="username"
+            _("用户名须以字母开头，由4至30位字母、数字、下划线、点或短横线组成"), field="username"
         )
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("该用户名已被使用", field="username")
+        raise Conflict(_("该用户名已被使用"), field="username")
     return username
 
 
@@ -80,13 +85,13 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages), field="password") from None
+        raise ValidationFailed(_("；").join(exc.messages), field="password") from None
 
 
 def _check_real_name(name: str) -> str:
     name = (name or "").strip()
     if not 2 <= len(name) <= 50:
-        raise ValidationFailed("请填写2至50个字的真实姓名", field="real_name")
+        raise ValidationFailed(_("请填写2至50个字的真实姓名"), field="real_name")
     return name
 
 
@@ -101,7 +106,7 @@ def citizen_register(
     username = _check_username(username)
     id_hash = lookup_hash(resident.number)
     if CitizenProfile.objects.filter(id_number_hash=id_hash).exists():
-        raise Conflict("该身份证号码已注册", field="id_number")
+        raise Conflict(_("该身份证号码已注册"), field="id_number")
     user = User(username=username, kind=UserKind.CITIZEN, display_name=real_name)
     _check_password(password, user)
     user.set_password(password)
@@ -122,7 +127,7 @@ def citizen_register(
     except IntegrityError:
         # Two registrations of the same ID or username raced; the loser gets the same answer
         # it would have had a moment later.
-        raise Conflict("该身份证号码或用户名已注册", field="id_number") from None
+        raise Conflict(_("该身份证号码或用户名已注册"), field="id_number") from None
     audit_record(
         action="citizen.register",
         actor=user,
@@ -140,14 +145,14 @@ def enterprise_register(
     """Register a legal person by its unified social credit code."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写单位名称", field="name")
+        raise ValidationFailed(_("请填写单位名称"), field="name")
     code = validate_credit_code(credit_code)
     legal_representative = (legal_representative or "").strip()
     if not legal_representative:
-        raise ValidationFailed("请填写法定代表人姓名", field="legal_representative")
+        raise ValidationFailed(_("请填写法定代表人姓名"), field="legal_representative")
     username = _check_username(username)
     if EnterpriseProfile.objects.filter(credit_code=code).exists():
-        raise Conflict("该统一社会信用代码已注册", field="credit_code")
+        raise Conflict(_("该统一社会信用代码已注册"), field="credit_code")
     user = User(username=username, kind=UserKind.ENTERPRISE, display_name=name)
     _check_password(password, user)
     user.set_password(password)
@@ -175,7 +180,7 @@ def staff_create(*, username: str, password: str, display_name: str, actor: Any 
 def superuser_grant(*, user: User, actor: Any = None) -> None:
     """Make a staff account a platform superuser (Django admin, all permissions)."""
     if user.kind != UserKind.STAFF:
-        raise ValidationFailed("只有工作人员可以成为超级管理员", field="user")
+        raise ValidationFailed(_("只有工作人员可以成为超级管理员"), field="user")
     if user.is_superuser:
         return
     user.is_superuser = user.is_staff = True
@@ -186,9 +191,9 @@ def superuser_grant(*, user: User, actor: Any = None) -> None:
 @transaction.atomic
 def staff_role_grant(*, user: User, department_id: int, role: str, actor: Any = None) -> StaffRole:
     if user.kind != UserKind.STAFF:
-        raise ValidationFailed("只有工作人员可以被授予角色", field="user")
+        raise ValidationFailed(_("只有工作人员可以被授予角色"), field="user")
     if role not in Role.values:
-        raise ValidationFailed("角色不存在", field="role")
+        raise ValidationFailed(_("角色不存在"), field="role")
     department = department_get(department_id)
     grant, created = StaffRole.objects.get_or_create(user=user, department=department, role=role)
     _sync_admin_access(user)
@@ -207,7 +212,7 @@ def staff_role_grant(*, user: User, department_id: int, role: str, actor: Any = 
 def staff_role_revoke(*, grant_id: int, actor: Any = None) -> None:
     grant = StaffRole.objects.filter(pk=grant_id).first()
     if grant is None:
-        raise ValidationFailed("角色授权不存在", field="grant_id")
+        raise ValidationFailed(_("角色授权不存在"), field="grant_id")
     audit_record(
         action="staff_role.revoke",
         actor=actor,
@@ -238,7 +243,7 @@ def credentials_check(*, request: HttpRequest, username: str, password: str) -> 
     if getattr(request, "axes_locked_out", False):
         raise RateLimited(locked_message(), code="login_locked")
     if not isinstance(user, User) or not user.is_active:
-        raise NotAuthenticated("用户名或密码错误", code="invalid_credentials")
+        raise NotAuthenticated(_("用户名或密码错误"), code="invalid_credentials")
     return user
 
 
@@ -249,9 +254,11 @@ def password_login(
     user = credentials_check(request=request, username=username, password=password)
     if user.kind == UserKind.STAFF and mfa_required_for(user):
         if not mfa_device_confirmed(user):
-            raise PermissionDenied("请先在网页登录后绑定动态口令（MFA）", code="mfa_setup_required")
+            raise PermissionDenied(
+                _("请先在网页登录后绑定动态口令（MFA）"), code="mfa_setup_required"
+            )
         if not otp_check(user=user, token=otp or ""):
-            raise NotAuthenticated("动态口令错误或已过期", code="invalid_otp", field="otp")
+            raise NotAuthenticated(_("动态口令错误或已过期"), code="invalid_otp", field="otp")
     return user
 
 
@@ -274,7 +281,7 @@ def otp_check(*, user: User, token: str) -> bool:
 def mfa_device_start(*, user: User) -> TOTPDevice:
     """Create (or reuse) the unconfirmed TOTP device a staff member is enrolling."""
     if user.kind != UserKind.STAFF:
-        raise PermissionDenied("只有工作人员需要绑定动态口令")
+        raise PermissionDenied(_("只有工作人员需要绑定动态口令"))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
 
@@ -283,9 +290,9 @@ def mfa_device_start(*, user: User) -> TOTPDevice:
 def mfa_device_confirm(*, user: User, token: str) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        raise ValidationFailed("没有待绑定的动态口令设备", field="token")
+        raise ValidationFailed(_("没有待绑定的动态口令设备"), field="token")
     if not device.verify_token((token or "").strip()):
-        raise ValidationFailed("动态口令错误，请输入验证器中当前显示的6位数字", field="token")
+        raise ValidationFailed(_("动态口令错误，请输入验证器中当前显示的6位数字"), field="token")
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit_record(action="mfa.enrol", actor=user, object_type="user", object_id=user.pk)
@@ -310,9 +317,9 @@ def personal_data_reveal(*, viewer: User, citizen_user_id: int, reason: str) -> 
     reason = (reason or "").strip()
     if not can_reveal_personal_data(viewer):
         # Audited by the error mapping, after this transaction has rolled back.
-        raise PermissionDenied("您没有查看完整个人信息的权限")
+        raise PermissionDenied(_("您没有查看完整个人信息的权限"))
     if len(reason) < 4:
-        raise ValidationFailed("请说明查看完整信息的理由（至少4个字）", field="reason")
+        raise ValidationFailed(_("请说明查看完整信息的理由（至少4个字）"), field="reason")
     profile = citizen_get(user_id=citizen_user_id)
     audit_record(
         action="pii.reveal",
@@ -355,6 +362,7 @@ def oidc_client_upsert(
     app.algorithm = application_model.RS256_ALGORITHM
     app.client_secret = client_secret
     app.save()
+    cache.delete(OIDC_ORIGINS_CACHE_KEY)
     audit_record(
         action="oidc_client.upsert", actor=actor, object_type="oidc_client", object_id=client_id
     )

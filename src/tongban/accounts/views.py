@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,7 +36,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("portal:me")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": _next_url(request), "username": ""}
     if request.method == "GET":
@@ -67,7 +68,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("portal:home")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def register_view(request: HttpRequest) -> HttpResponse:
     values = {name: request.POST.get(name, "") for name in REGISTER_FIELDS if name != "password"}
     context: dict[str, Any] = {"values": values, "errors": {}}
@@ -85,7 +86,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         context["errors"] = {exc.field or "__all__": exc.message}
         return render(request, "accounts/register.html", context, status=exc.status)
     login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
-    messages.success(request, "注册成功，欢迎使用一网通办。")
+    messages.success(request, _("注册成功，欢迎使用一网通办。"))
     for warning in registration.warnings:
         messages.warning(request, warning)
     return redirect("portal:me")
@@ -98,7 +99,7 @@ def _pending_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mfa_verify(request: HttpRequest) -> HttpResponse:
     """Second step of a staff login: the current code from the authenticator app."""
     user = _pending_user(request)
@@ -114,13 +115,13 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             otp_login(request, device)
             return HttpResponseRedirect(target)
-        context["error"] = "动态口令错误或已过期，请输入验证器中当前显示的6位数字"
+        context["error"] = _("动态口令错误或已过期，请输入验证器中当前显示的6位数字")
         return render(request, "accounts/mfa_verify.html", context, status=400)
     return render(request, "accounts/mfa_verify.html", context)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: show the secret as a QR code and as text, then confirm."""
     user = request.user
@@ -137,7 +138,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.message
             return render(request, "accounts/mfa_setup.html", context, status=400)
         otp_login(request, confirmed)
-        messages.success(request, "动态口令绑定成功。")
+        messages.success(request, _("动态口令绑定成功。"))
         return redirect("workbench:index")
     return render(request, "accounts/mfa_setup.html", context)
 

@@ -8,8 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.conf import settings
+        from django.contrib import admin
 
-        from tongban.core import periodic, services
+        from tongban.core import handlers, periodic, services
+
+        handlers.connect()
+        admin.site.disable_action("delete_selected")
 
         periodic.register(
             "audit_checkpoint",

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext as _
 from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidComponent
@@ -59,9 +60,11 @@ def division_name(code: str) -> str | None:
 def validate_division_code(code: str, *, field_name: str = "code") -> str:
     code = (code or "").strip()
     if len(code) != 6 or not code.isdigit():
-        raise ValidationFailed("行政区划代码应为6位数字", field=field_name)
+        raise ValidationFailed(_("行政区划代码应为6位数字"), field=field_name)
     if division_name(code) is None:
-        raise ValidationFailed(f"行政区划代码 {code} 不是现行的 GB/T 2260 代码", field=field_name)
+        raise ValidationFailed(
+            _("行政区划代码 %(code)s 不是现行的 GB/T 2260 代码") % {"code": code}, field=field_name
+        )
     return code
 
 
@@ -92,23 +95,23 @@ def parse_resident_id(value: str, *, field_name: str = "id_number") -> ResidentI
     """
     number = ric.compact(value or "")
     if len(number) != 18:
-        raise ValidationFailed("身份证号码应为18位", field=field_name)
+        raise ValidationFailed(_("身份证号码应为18位"), field=field_name)
     if not number[:-1].isdigit() or not (number[-1].isdigit() or number[-1] == "X"):
-        raise ValidationFailed("身份证号码只能包含数字，最后一位可以是X", field=field_name)
+        raise ValidationFailed(_("身份证号码只能包含数字，最后一位可以是X"), field=field_name)
     if number[-1] != ric.calc_check_digit(number):
-        raise ValidationFailed("身份证号码校验位错误，请核对后重新输入", field=field_name)
+        raise ValidationFailed(_("身份证号码校验位错误，请核对后重新输入"), field=field_name)
     try:
         birth = ric.get_birth_date(number)
     except InvalidComponent:
-        raise ValidationFailed("身份证号码中的出生日期不存在", field=field_name) from None
+        raise ValidationFailed(_("身份证号码中的出生日期不存在"), field=field_name) from None
     if birth > datetime.date.today() or birth.year < 1890:
-        raise ValidationFailed("身份证号码中的出生日期不合理", field=field_name)
+        raise ValidationFailed(_("身份证号码中的出生日期不合理"), field=field_name)
     periods = area_periods(number[:6])
     if not periods:
-        raise ValidationFailed("身份证号码中的地区代码不存在", field=field_name)
+        raise ValidationFailed(_("身份证号码中的地区代码不存在"), field=field_name)
     warnings: list[str] = []
     if not any(_period_covers(p, birth.year) for p in periods):
-        warnings.append("身份证号码中的地区代码晚于出生年份设立，请确认号码无误")
+        warnings.append(_("身份证号码中的地区代码晚于出生年份设立，请确认号码无误"))
     return ResidentId(number, birth, number[:6], tuple(warnings))
 
 
@@ -126,17 +129,17 @@ def validate_credit_code(value: str, *, field_name: str = "credit_code") -> str:
     """Validate a GB 32100 unified social credit code, including A/N/Y registrars."""
     code = uscc.compact(value or "")
     if len(code) != 18:
-        raise ValidationFailed("统一社会信用代码应为18位", field=field_name)
+        raise ValidationFailed(_("统一社会信用代码应为18位"), field=field_name)
     if any(ch not in USCC_ALPHABET for ch in code):
         raise ValidationFailed(
-            "统一社会信用代码只能包含数字和大写字母（不含I、O、Z、S、V）", field=field_name
+            _("统一社会信用代码只能包含数字和大写字母（不含I、O、Z、S、V）"), field=field_name
         )
     if code[0] not in USCC_REGISTRARS:
-        raise ValidationFailed("统一社会信用代码第1位登记管理部门代码无效", field=field_name)
+        raise ValidationFailed(_("统一社会信用代码第1位登记管理部门代码无效"), field=field_name)
     if not code[2:8].isdigit():
-        raise ValidationFailed("统一社会信用代码第3至8位应为行政区划代码", field=field_name)
+        raise ValidationFailed(_("统一社会信用代码第3至8位应为行政区划代码"), field=field_name)
     if code[-1] != uscc.calc_check_digit(code):
-        raise ValidationFailed("统一社会信用代码校验位错误，请核对后重新输入", field=field_name)
+        raise ValidationFailed(_("统一社会信用代码校验位错误，请核对后重新输入"), field=field_name)
     return code
 
 
@@ -145,7 +148,7 @@ def validate_mobile(value: str, *, field_name: str = "phone") -> str:
     if number.startswith("+86"):
         number = number[3:]
     if len(number) != 11 or not number.isdigit() or number[0] != "1" or number[1] not in "3456789":
-        raise ValidationFailed("请输入11位中国大陆手机号码", field=field_name)
+        raise ValidationFailed(_("请输入11位中国大陆手机号码"), field=field_name)
     return number
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import ValidationFailed
 
@@ -30,9 +31,9 @@ def _decode(cursor: str, width: int) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise ValidationFailed("分页参数无效", field="cursor") from None
+        raise ValidationFailed(_("分页参数无效"), field="cursor") from None
     if not isinstance(values, list) or len(values) != width:
-        raise ValidationFailed("分页参数无效", field="cursor")
+        raise ValidationFailed(_("分页参数无效"), field="cursor")
     return values
 
 

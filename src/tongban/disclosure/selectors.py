@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from tongban.core.errors import NotFound
 from tongban.core.pagination import Page, keyset_page
 from tongban.disclosure.models import Article
@@ -20,5 +22,5 @@ def article_get(*, division_code: str, article_id: int) -> Article:
         .first()
     )
     if article is None:
-        raise NotFound("该信息不存在或已撤下")
+        raise NotFound(_("该信息不存在或已撤下"))
     return article

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import ValidationFailed
 from tongban.core.services import audit_record
@@ -30,9 +31,9 @@ def article_publish(
     division = division_get(division_code)
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("请填写标题", field="title")
+        raise ValidationFailed(_("请填写标题"), field="title")
     if not (body or "").strip():
-        raise ValidationFailed("请填写正文", field="body")
+        raise ValidationFailed(_("请填写正文"), field="body")
     values = {
         "title": title,
         "summary": summary,

@@ -2,14 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from tongban.core.admin import AuditedModelAdmin
 from tongban.core.errors import ValidationFailed
 from tongban.core.identifiers import validate_credit_code
 from tongban.org.models import Department, Division
 
 
 @admin.register(Division)
-class DivisionAdmin(AuditedModelAdmin):
+class DivisionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
     readonly_fields = ["code", "level", "parent", "path"]
@@ -35,7 +34,7 @@ class DepartmentForm(forms.ModelForm):
 
 
 @admin.register(Department)
-class DepartmentAdmin(AuditedModelAdmin):
+class DepartmentAdmin(admin.ModelAdmin):
     form = DepartmentForm
     list_display = ["name", "division", "code", "is_service_centre"]
     list_filter = ["division"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import NotFound
 from tongban.core.pagination import Page, keyset_page
@@ -24,7 +25,7 @@ from tongban.org.models import (
 def division_get(code: str) -> Division:
     division = Division.objects.filter(code=code).select_related("parent").first()
     if division is None:
-        raise NotFound("行政区划不存在", field="code")
+        raise NotFound(_("行政区划不存在"), field="code")
     return division
 
 
@@ -59,7 +60,7 @@ def division_within(code: str, scope_path: str) -> bool:
 def department_get(department_id: int) -> Department:
     department = Department.objects.select_related("division").filter(pk=department_id).first()
     if department is None:
-        raise NotFound("部门不存在", field="department_id")
+        raise NotFound(_("部门不存在"), field="department_id")
     return department
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tongban.core.errors import ValidationFailed
 from tongban.core.identifiers import validate_credit_code, validate_division_code
@@ -36,18 +37,18 @@ def division_upsert(
     code = validate_division_code(code)
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写行政区划名称", field="name")
+        raise ValidationFailed(_("请填写行政区划名称"), field="name")
     level = infer_level(code)
     parent = None
     if level == DivisionLevel.PROVINCE:
         if parent_code:
-            raise ValidationFailed("省级行政区划没有上级", field="parent_code")
+            raise ValidationFailed(_("省级行政区划没有上级"), field="parent_code")
     else:
         parent = Division.objects.filter(code=parent_code or "").first()
         if parent is None:
-            raise ValidationFailed("上级行政区划不存在", field="parent_code")
+            raise ValidationFailed(_("上级行政区划不存在"), field="parent_code")
         if parent.code[:2] != code[:2] or parent.level == DivisionLevel.COUNTY:
-            raise ValidationFailed("上级行政区划与区划代码不符", field="parent_code")
+            raise ValidationFailed(_("上级行政区划与区划代码不符"), field="parent_code")
     path = f"{parent.path}/{code}" if parent else code
     values = {
         "name": name,
@@ -82,10 +83,10 @@ def department_upsert(
     """Create or update a department of a division, identified by its short code."""
     division = Division.objects.filter(code=division_code).first()
     if division is None:
-        raise ValidationFailed("行政区划不存在", field="division_code")
+        raise ValidationFailed(_("行政区划不存在"), field="division_code")
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("请填写部门名称", field="name")
+        raise ValidationFailed(_("请填写部门名称"), field="name")
     if credit_code:
         credit_code = validate_credit_code(credit_code)
     values = {"name": name, "credit_code": credit_code, "is_service_centre": is_service_centre}

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tongban.accounts.selectors import user_summary
@@ -86,5 +87,5 @@ def elderly_mode(request: HttpRequest) -> HttpResponse:
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = exception.message if isinstance(exception, NotFound) else "您访问的页面不存在"
+    message = exception.message if isinstance(exception, NotFound) else _("您访问的页面不存在")
     return render(request, "error.html", {"message": message}, status=404)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tongban.accounts.middleware.StaffMfaMiddleware",
+    "tongban.accounts.middleware.SsoFormActionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tongban.core.middleware.DomainErrorPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -237,6 +238,8 @@ OAUTH2_PROVIDER = {
         "api": _("调用平台接口"),
     },
     "DEFAULT_SCOPES": ["openid", "profile"],
+    # Department systems use the authorization code flow only.
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
     "OAUTH2_VALIDATOR_CLASS": "tongban.accounts.oidc.TongbanOAuth2Validator",
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],

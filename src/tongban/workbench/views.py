@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tongban.accounts.selectors import (
@@ -27,7 +28,7 @@ def staff_only(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if getattr(request.user, "kind", None) != "staff":
-            raise PermissionDenied("工作台仅供政务工作人员使用")
+            raise PermissionDenied(_("工作台仅供政务工作人员使用"))
         return view(request, *args, **kwargs)
 
     return wrapper

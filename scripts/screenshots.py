@@ -1,0 +1,168 @@
+"""Take the screenshots used by the user guides (docs/guides/img/*.png).
+
+Start a demo first, then point this script at it:
+
+    .venv/bin/tongban demo --port 8012          # in another terminal
+    .venv/bin/python scripts/screenshots.py http://127.0.0.1:8012
+
+It drives headless Chromium (Debian's /usr/bin/chromium, or the one named by
+TONGBAN_CHROMIUM; no browser is downloaded), signs in with the demo accounts where a page
+needs it and overwrites the PNG files. Running it again is harmless: it registers nobody; it
+only records one audited reveal of 张三's ID number and starts (never confirms) an MFA
+enrolment for the demo account ``shuju``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import sync_playwright
+
+from tongban.demo.data import DEMO_PASSWORD  # every demo account has it
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "docs" / "guides" / "img"
+CHROMIUM = os.environ.get("TONGBAN_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1200, "height": 800}
+
+
+def login(page: Any, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#f-username").fill(username)
+    page.locator("#f-password").fill(DEMO_PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    if "/accounts/login/" in page.url:
+        sys.exit(f"screenshots: could not sign in as {username} at {page.url}")
+
+
+def portal_home(page: Any) -> None:
+    page.goto("/")
+
+
+def portal_english(page: Any) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="English").click()
+
+
+def portal_elderly(page: Any) -> None:
+    page.goto("/")
+    page.get_by_role("button", name="长者模式", exact=True).click()
+
+
+def portal_city(page: Any) -> None:
+    page.goto("/d/420100/")
+
+
+def portal_skip_link(page: Any) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")  # the first Tab shows the skip link
+
+
+def identity_register_error(page: Any) -> None:
+    page.goto("/accounts/register/")
+    page.locator("#f-username").fill("wangwu")
+    page.locator("#f-real_name").fill("王五")
+    page.locator("#f-id_number").fill("420102199003071231")  # wrong check digit
+    page.locator("#f-phone").fill("13912345678")
+    page.locator("#f-password").fill("Wuhan-Spring-88")
+    page.get_by_role("button", name="注册", exact=True).click()
+    page.locator("#f-id_number-error").wait_for()
+
+
+def identity_login(page: Any) -> None:
+    page.goto("/accounts/login/")
+
+
+def identity_me(page: Any) -> None:
+    login(page, "zhangsan")
+    page.goto("/me/")
+
+
+def identity_citizens(page: Any) -> None:
+    login(page, "chuangkou")
+    page.goto("/workbench/citizens/")
+
+
+def identity_reveal(page: Any) -> None:
+    login(page, "chuangkou")
+    page.goto("/workbench/citizens/")
+    row = page.locator("main tbody tr").filter(has_text="张三")
+    row.get_by_label("理由").fill("办理营业执照，核验申请人身份")
+    row.get_by_role("button", name="查看").click()
+    page.get_by_role("status").wait_for()
+
+
+def identity_mfa_setup(page: Any) -> None:
+    login(page, "shuju")
+    page.goto("/accounts/mfa/setup/")
+    if "/accounts/mfa/setup/" not in page.url:
+        sys.exit(f"screenshots: shuju already uses MFA; the setup page redirected to {page.url}")
+
+
+# file name -> (what to do, full page?)
+SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
+    "portal-home.png": (portal_home, True),
+    "portal-city.png": (portal_city, False),
+    "portal-english.png": (portal_english, False),
+    "portal-elderly.png": (portal_elderly, False),
+    "portal-skip-link.png": (portal_skip_link, False),
+    "identity-login.png": (identity_login, False),
+    "identity-register-error.png": (identity_register_error, True),
+    "identity-me.png": (identity_me, False),
+    "identity-citizens.png": (identity_citizens, False),
+    "identity-reveal.png": (identity_reveal, False),
+    "identity-mfa-setup.png": (identity_mfa_setup, True),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("base_url", nargs="?", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    parser.add_argument("--only", nargs="*", help="file names to take (default: all)")
+    options = parser.parse_args(argv)
+    options.out.mkdir(parents=True, exist_ok=True)
+    names = options.only or list(SHOTS)
+    unknown = sorted(set(names) - set(SHOTS))
+    if unknown:
+        parser.error(f"unknown screenshots: {', '.join(unknown)}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name in names:
+                action, full_page = SHOTS[name]
+                # A fresh context per picture: no cookies (language, elderly mode, session).
+                context = browser.new_context(
+                    base_url=options.base_url.rstrip("/"),
+                    viewport=VIEWPORT,
+                    locale="zh-CN",
+                    device_scale_factor=1,
+                )
+                context.set_default_timeout(15_000)
+                page = context.new_page()
+                action(page)
+                page.wait_for_load_state("networkidle")
+                page.screenshot(path=str(options.out / name), full_page=full_page)
+                context.close()
+                print(f"wrote {options.out / name}")
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
