@@ -1,7 +1,8 @@
 """The HTTP API: one NinjaAPI, every app's router under /api/v1, one error shape.
 
-Errors are always ``{"code", "message", "field"}`` with a Chinese message; domain errors
-raised by services are mapped here and nowhere else.
+Errors are always ``{"code", "message", "field"}``; the message is for people (Simplified
+Chinese unless a browser session chose English). Domain errors raised by services are
+mapped here and nowhere else.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
@@ -21,7 +24,10 @@ from tongban.org.api import router as org_router
 api = NinjaAPI(
     title="Tongban 一网通办 API",
     version="1.0",
-    description="一网通办平台接口。错误统一返回 {code, message, field}，message 为中文说明。",
+    description=(
+        "一网通办平台接口。错误统一返回 {code, message, field}：code 为稳定的英文标识，"
+        "message 为面向用户的说明（默认简体中文）。"
+    ),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -46,12 +52,12 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 
 FIELD_MESSAGES = {
-    "missing": "缺少必填字段",
-    "string_type": "应为文本",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "json_invalid": "请求体不是有效的 JSON",
-    "model_attributes_type": "请求体格式不正确",
+    "missing": gettext_lazy("缺少必填字段"),
+    "string_type": gettext_lazy("应为文本"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "json_invalid": gettext_lazy("请求体不是有效的 JSON"),
+    "model_attributes_type": gettext_lazy("请求体格式不正确"),
 }
 
 
@@ -60,39 +66,39 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     first: dict[str, Any] = exc.errors[0] if exc.errors else {}
     location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     field = ".".join(part for part in location if part != "payload") or None
-    reason = FIELD_MESSAGES.get(str(first.get("type", "")), "格式不正确")
-    message = f"{field}：{reason}" if field else reason
+    reason = str(FIELD_MESSAGES.get(str(first.get("type", "")), _("格式不正确")))
+    message = _("%(field)s：%(reason)s") % {"field": field, "reason": reason} if field else reason
     return error_response(request, 422, "invalid", message, field)
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, 401, "not_authenticated", "请先登录或提供有效的访问令牌")
+    return error_response(request, 401, "not_authenticated", _("请先登录或提供有效的访问令牌"))
 
 
 @api.exception_handler(NinjaAuthorizationError)
 def on_forbidden(request: HttpRequest, exc: NinjaAuthorizationError) -> HttpResponse:
     audit_denial(actor=request.user, path=request.path, message=str(exc.message))
-    return error_response(request, 403, "permission_denied", "没有权限执行此操作")
+    return error_response(request, 403, "permission_denied", _("没有权限执行此操作"))
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error_response(request, 404, "not_found", "请求的资源不存在")
+    return error_response(request, 404, "not_found", _("请求的资源不存在"))
 
 
 # Errors django-ninja raises itself, reworded for people (its own texts are English).
 HTTP_ERRORS = {
-    400: ("bad_request", "请求体不是有效的 JSON"),
-    403: ("csrf_failed", "安全校验（CSRF）未通过，请刷新页面后重试"),
-    429: ("rate_limited", "请求过于频繁，请稍后再试"),
+    400: ("bad_request", gettext_lazy("请求体不是有效的 JSON")),
+    403: ("csrf_failed", gettext_lazy("安全校验（CSRF）未通过，请刷新页面后重试")),
+    429: ("rate_limited", gettext_lazy("请求过于频繁，请稍后再试")),
 }
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", "请求无法处理"))
-    response = error_response(request, exc.status_code, code, message)
+    code, message = HTTP_ERRORS.get(exc.status_code, ("http_error", _("请求无法处理")))
+    response = error_response(request, exc.status_code, code, str(message))
     if isinstance(exc, Throttled) and exc.wait:
         response["Retry-After"] = str(int(exc.wait) + 1)
     return response
@@ -101,6 +107,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Unknown paths under /api/ answer in the API's error shape, not with an HTML page."""
     return JsonResponse(
-        {"code": "not_found", "message": "接口不存在，请查看 /api/docs", "field": None},
+        {"code": "not_found", "message": _("接口不存在，请查看 /api/docs"), "field": None},
         status=404,
     )

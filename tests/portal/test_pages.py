@@ -120,3 +120,29 @@ def test_forms_require_csrf(demo):
 def test_unknown_page_is_a_chinese_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404 and "您访问的页面不存在" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_head_requests_are_answered_like_get_and_change_nothing(demo, client):
+    from tongban.core.models import AuditEntry
+
+    before = AuditEntry.objects.count()
+    for path in ("/", "/accounts/login/", "/accounts/register/", "/healthz", "/d/420100/"):
+        assert client.head(path).status_code == 200, path
+    assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_sign_in_pages_allow_registered_client_origins_in_form_action(demo, client):
+    from oauth2_provider.models import Application
+
+    csp = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8765" in csp
+    assert "8765" not in client.get("/accounts/register/")["Content-Security-Policy"]
+    Application.objects.filter(client_id="demo-legacy").update(
+        redirect_uris="https://dept.example.gov.cn/cb"
+    )
+    Application.objects.get(client_id="demo-legacy").save()  # signals reset the cached list
+    assert (
+        "https://dept.example.gov.cn" in client.get("/accounts/login/")["Content-Security-Policy"]
+    )

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -31,7 +30,6 @@ from tongban.accounts.models import (
     UserKind,
 )
 from tongban.accounts.selectors import (
-    OIDC_ORIGINS_CACHE_KEY,
     can_reveal_personal_data,
     citizen_get,
     mfa_device_confirmed,
@@ -362,7 +360,6 @@ def oidc_client_upsert(
     app.algorithm = application_model.RS256_ALGORITHM
     app.client_secret = client_secret
     app.save()
-    cache.delete(OIDC_ORIGINS_CACHE_KEY)
     audit_record(
         action="oidc_client.upsert", actor=actor, object_type="oidc_client", object_id=client_id
     )

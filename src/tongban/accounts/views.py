@@ -39,7 +39,7 @@ def _next_url(request: HttpRequest) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"next": _next_url(request), "username": ""}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/login.html", context)
     username = request.POST.get("username", "").strip()
     context["username"] = username
@@ -72,7 +72,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def register_view(request: HttpRequest) -> HttpResponse:
     values = {name: request.POST.get(name, "") for name in REGISTER_FIELDS if name != "password"}
     context: dict[str, Any] = {"values": values, "errors": {}}
-    if request.method == "GET":
+    if request.method != "POST":
         return render(request, "accounts/register.html", context)
     try:
         registration = services.citizen_register(

@@ -1,9 +1,10 @@
 """Reactions to framework signals: every change made through the Django admin is audited.
 
 The admin writes a LogEntry for each addition, change (including password changes) and
-deletion, in the same transaction as the change, for its own and third-party model admins
-alike; mirroring those entries into the audit chain covers them all in one place. Bulk
-deletion is switched off (apps.py) because it writes its log entries without signals.
+deletion, for its own and third-party model admins alike (inside the change's transaction,
+except for password changes, whose view Django does not wrap in one). Mirroring those
+entries into the audit chain covers them all in one place. Bulk deletion is switched off
+(apps.py) because it writes its log entries without signals.
 """
 
 from __future__ import annotations

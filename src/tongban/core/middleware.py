@@ -1,4 +1,5 @@
-"""Renders domain errors raised under a page as a Chinese error page with the right status
+"""Renders domain errors raised under a page as an error page in the user's language, with
+the right status
 (the API maps them itself, to JSON); refused requests are audited here, after the
 transaction of the refused write has rolled back."""
 
