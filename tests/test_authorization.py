@@ -37,6 +37,14 @@ def lisi_id() -> int:
     return User.objects.get(username="lisi").pk
 
 
+def url_for(path: str) -> str:
+    from tongban.disclosure.models import Article
+
+    if "{article}" in path:
+        return path.format(article=Article.objects.get(slug="wuhan-kaidian").pk)
+    return path.format(lisi=lisi_id()) if "{lisi}" in path else path
+
+
 PAGES = [
     # (method, path, {who: expected status})
     ("get", "/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
@@ -54,7 +62,23 @@ PAGES = [
     ),
     ("get", "/accounts/mfa/setup/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
     ("get", "/admin/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
+    ("get", "/accounts/mfa/verify/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
+    ("get", "/d/420100/news/{article}/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("post", "/prefs/elderly/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
+    ("post", "/accounts/logout/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
     ("get", "/healthz", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/readyz", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/api/docs", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    (
+        "get",
+        "/o/.well-known/openid-configuration",
+        {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200},
+    ),
+    (
+        "get",
+        "/o/authorize/?client_id=demo-legacy&response_type=code",
+        {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302},
+    ),
 ]
 
 API = [
@@ -67,7 +91,11 @@ API = [
         "/api/v1/divisions/420100/departments",
         {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200},
     ),
+    ("get", "/api/v1/divisions/420100", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/api/openapi.json", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("post", "/api/v1/citizens", {ANON: 422, CITIZEN: 422, RIGHT: 422, OTHER: 422}),
     ("get", "/o/userinfo/", {ANON: 401, CITIZEN: 401, RIGHT: 401, OTHER: 401}),
+    ("post", "/o/token/", {ANON: 400, CITIZEN: 400, RIGHT: 400, OTHER: 400}),
 ]
 
 
@@ -76,19 +104,25 @@ API = [
 @pytest.mark.parametrize("who", [ANON, CITIZEN, RIGHT, OTHER])
 def test_pages(demo, who, method, path, expected):
     client = client_for(who)
-    url = path.format(lisi=lisi_id())
+    url = url_for(path)
     data = {"reason": "窗口核验身份"} if method == "post" else None
     response = getattr(client, method)(url, data)
     assert response.status_code == expected[who], response.content.decode()[:300]
     if expected[who] == 403:
         assert "无法完成您的请求" in response.content.decode()
+    if path.startswith("/o/authorize/"):
+        # Signed-in users are sent back to the client with an error (no PKCE challenge);
+        # anonymous ones to the login page first.
+        expected_start = "/accounts/login/" if who == ANON else "http://127.0.0.1:8765/callback"
+        assert response["Location"].startswith(expected_start)
+        assert who == ANON or "error=invalid_request" in response["Location"]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "path", "expected"), API, ids=[p[1] for p in API])
 @pytest.mark.parametrize("who", [ANON, CITIZEN, RIGHT, OTHER])
 def test_api(demo, who, method, path, expected):
-    url = path.format(lisi=lisi_id())
+    url = url_for(path)
     kwargs = {"content_type": "application/json"} if method == "post" else {}
     body = {"reason": "窗口核验身份"} if method == "post" else None
     response = getattr(Client(), method)(url, body, **kwargs, **bearer_for(who))

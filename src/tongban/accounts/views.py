@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tongban.accounts import services
 from tongban.accounts.models import User, UserKind
 from tongban.accounts.selectors import mfa_device_confirmed
-from tongban.core.errors import DomainError, RateLimited
+from tongban.core.errors import DomainError, PermissionDenied, RateLimited
 
 PENDING_MFA_KEY = "tongban_mfa_pending_user"
 PENDING_NEXT_KEY = "tongban_mfa_next"
@@ -105,6 +105,8 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return redirect("accounts:login")
+    if user.kind != UserKind.STAFF:
+        raise PermissionDenied(_("只有工作人员需要动态口令验证"))
     context: dict[str, Any] = {}
     if request.method == "POST":
         if services.otp_check(user=user, token=request.POST.get("token", "")):

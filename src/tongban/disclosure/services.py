@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core.errors import ValidationFailed
 from tongban.core.services import audit_record
+from tongban.core.upsert import Outcome, upsert
 from tongban.disclosure.models import Article
 from tongban.org.selectors import division_get
 
@@ -41,14 +42,11 @@ def article_publish(
         "published_at": published_at,
         "department_id": department_id,
     }
-    existing = Article.objects.filter(division=division, slug=slug).first()
-    if existing is not None and all(getattr(existing, k) == v for k, v in values.items()):
-        return existing
-    article, created = Article.objects.update_or_create(
-        division=division, slug=slug, defaults=values
-    )
+    article, outcome = upsert(Article, lookup={"division": division, "slug": slug}, values=values)
+    if outcome is Outcome.UNCHANGED:
+        return article
     audit_record(
-        action="article.publish" if created else "article.update",
+        action="article.publish" if outcome is Outcome.CREATED else "article.update",
         actor=actor,
         object_type="article",
         object_id=article.pk,

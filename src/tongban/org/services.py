@@ -3,7 +3,6 @@ government departments of each division, and defines the staff roles."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -12,11 +11,8 @@ from django.utils.translation import gettext as _
 from tongban.core.errors import ValidationFailed
 from tongban.core.identifiers import validate_credit_code, validate_division_code
 from tongban.core.services import audit_record
+from tongban.core.upsert import Outcome, upsert
 from tongban.org.models import Department, Division, DivisionLevel
-
-
-def _unchanged(instance: object, values: Mapping[str, object]) -> bool:
-    return all(getattr(instance, name) == value for name, value in values.items())
 
 
 def infer_level(code: str) -> DivisionLevel:
@@ -56,12 +52,11 @@ def division_upsert(
         "parent_id": parent.code if parent else None,
         "path": path,
     }
-    existing = Division.objects.filter(code=code).first()
-    if existing is not None and _unchanged(existing, values):
-        return existing
-    division, created = Division.objects.update_or_create(code=code, defaults=values)
+    division, outcome = upsert(Division, lookup={"code": code}, values=values)
+    if outcome is Outcome.UNCHANGED:
+        return division
     audit_record(
-        action="division.create" if created else "division.update",
+        action=f"division.{outcome.value}",
         actor=actor,
         object_type="division",
         object_id=code,
@@ -90,14 +85,13 @@ def department_upsert(
     if credit_code:
         credit_code = validate_credit_code(credit_code)
     values = {"name": name, "credit_code": credit_code, "is_service_centre": is_service_centre}
-    existing = Department.objects.filter(division=division, code=code).first()
-    if existing is not None and _unchanged(existing, values):
-        return existing
-    department, created = Department.objects.update_or_create(
-        division=division, code=code, defaults=values
+    department, outcome = upsert(
+        Department, lookup={"division": division, "code": code}, values=values
     )
+    if outcome is Outcome.UNCHANGED:
+        return department
     audit_record(
-        action="department.create" if created else "department.update",
+        action=f"department.{outcome.value}",
         actor=actor,
         object_type="department",
         object_id=department.pk,
