@@ -19,7 +19,9 @@ from ninja.errors import AuthorizationError as NinjaAuthorizationError
 from tongban.accounts.api import router as accounts_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
+from tongban.catalog.api import router as catalog_router
 from tongban.org.api import router as org_router
+from tongban.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="Tongban 一网通办 API",
@@ -34,6 +36,8 @@ api = NinjaAPI(
 )
 api.add_router("/v1", accounts_router)
 api.add_router("/v1", org_router)
+api.add_router("/v1", catalog_router)
+api.add_router("/v1", workflow_router)
 
 
 def error_response(

@@ -16,6 +16,7 @@ commands:
   serve [--host H] [--port P] [--workers N] run the production server (gunicorn)
   worker [--once]                           deliver events and run periodic jobs
   audit verify | audit checkpoint           check or sign the tamper-evident audit log
+  calendar add-working-days DATE N          the date N working days after DATE
   manage <django command> ...               any Django management command
 """
 
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(rest)
         _serve(options.host, options.port, options.workers, "tongban.settings.production")
         return 0
-    if command in {"worker", "audit"}:
+    if command in {"worker", "audit", "calendar"}:
         _setup("tongban.settings.base")
         from django.core.management import execute_from_command_line
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("tongban.portal.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/", include("tongban.workbench.urls")),
+    path("services/", include("tongban.catalog.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("o/", include("tongban.accounts.oauth_urls", namespace="oauth2_provider")),

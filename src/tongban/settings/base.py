@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.org",
     "tongban.accounts",
+    "tongban.workflow",
+    "tongban.catalog",
     "tongban.disclosure",
     "tongban.portal",
     "tongban.workbench",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "tongban.catalog"
+    label = "catalog"
+    verbose_name = "服务事项"
