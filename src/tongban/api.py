@@ -17,9 +17,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
 
 from tongban.accounts.api import router as accounts_router
+from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
-from tongban.catalog.api import router as catalog_router
 from tongban.org.api import router as org_router
 from tongban.workflow.api import router as workflow_router
 

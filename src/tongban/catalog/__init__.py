@@ -1,1 +1,2 @@
-"""Service catalog (政务服务事项): items, implementation per division, materials, forms, guides, life-event bundles."""
+"""Service catalog (政务服务事项): items, implementation per division, materials, forms,
+guides and life-event bundles."""

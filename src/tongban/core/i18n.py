@@ -24,9 +24,11 @@ class ChosenLanguageMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if language not in self.supported:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override, not activate: the thread's language is restored after the response, so
+        # it never leaks into code that runs on the same thread later (workers, tests).
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

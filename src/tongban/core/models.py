@@ -1,8 +1,10 @@
-"""Kernel data: the audit chain, the event outbox and periodic job bookkeeping."""
+"""Kernel data: the audit chain, the event outbox, periodic job bookkeeping and the
+working-day calendar."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
@@ -105,3 +107,36 @@ class PeriodicJobState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CalendarSource(models.TextChoices):
+    CHINESE_CALENDAR = "chinese_calendar", _("国务院放假安排（chinese_calendar）")
+    ADMIN = "admin", _("管理员录入")
+
+
+class CalendarDay(models.Model):
+    """A day that departs from the Monday-to-Friday rule in the working-day calendar (工作日历).
+
+    Only exceptions are stored: a public holiday on a weekday (``is_workday=False``) or a
+    weekend made a working day by 调休 (``is_workday=True``). Any date without a row is a
+    working day exactly when it falls on Monday to Friday. The table is the source of truth;
+    rows seeded from the ``chinese_calendar`` package are replaced by later seeding, rows
+    entered or edited by an administrator never are.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=60, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=20, choices=CalendarSource.choices, default=CalendarSource.ADMIN
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+
+    def __str__(self) -> str:
+        kind = _("工作日") if self.is_workday else _("休息日")
+        return f"{self.date.isoformat()} {kind} {self.name}".rstrip()

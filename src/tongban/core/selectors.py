@@ -1,15 +1,21 @@
-"""Kernel reads: audit chain verification and audit listings."""
+"""Kernel reads: audit chain verification, audit listings and the working-day calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tongban.core import workdays
 from tongban.core.chain import GENESIS_HASH, audit_payload, checkpoint_message
 from tongban.core.crypto import platform_signer, sm3_hex, verify_with_public_key
-from tongban.core.models import AuditCheckpoint, AuditEntry, AuditHead
+from tongban.core.errors import ValidationFailed
+from tongban.core.models import AuditCheckpoint, AuditEntry, AuditHead, CalendarDay
 from tongban.core.pagination import Page, keyset_page
 
 
@@ -112,3 +118,81 @@ def audit_list(
     if actor_id is not None:
         qs = qs.filter(actor_id=actor_id)
     return keyset_page(qs, order=("-seq",), cursor=cursor, size=size)
+
+
+# --- Working-day calendar (工作日历) -----------------------------------------------------
+# The arithmetic and its counting convention live in ``core.workdays``; these functions load
+# the overrides a computation needs from the CalendarDay table, one query per date range.
+
+CalendarCoverage = Literal["known", "fallback"]
+MAX_WORKING_DAYS = 5000  # about twenty years: far beyond any statutory time limit
+
+
+def calendar_overrides(start: date, end: date) -> dict[date, bool]:
+    """The calendar's exceptions to the Monday-to-Friday rule in ``[start, end]``."""
+    rows = CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
+    return dict(rows)
+
+
+def is_workday(day: date) -> bool:
+    return workdays.is_workday(day, calendar_overrides(day, day))
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after ``start``, which is not counted (see ``core.workdays``).
+
+    Loads the overrides of a window that nearly always holds the n working days in one
+    query, and a window twice as long in the rare case it does not.
+    """
+    if n < 0:
+        raise ValidationFailed(_("工作日数不能为负数"), field="n")
+    if n > MAX_WORKING_DAYS:
+        raise ValidationFailed(_("工作日数不能超过%(max)d") % {"max": MAX_WORKING_DAYS}, field="n")
+    span = workdays.window_days(n)
+    try:
+        while True:
+            end = start + timedelta(days=span)
+            overrides = calendar_overrides(start + workdays.ONE_DAY, end)
+            if workdays.working_days_between(start, end, overrides) >= n:
+                return workdays.add_working_days(start, n, overrides)
+            span *= 2
+    except OverflowError:
+        raise ValidationFailed(_("日期超出可计算的范围"), field="start") from None
+
+
+def working_days_between(start: date, end: date) -> int:
+    """The working days in ``(start, end]``, negative when ``end`` is before ``start``."""
+    low, high = min(start, end), max(start, end)
+    if low == high:
+        return 0
+    return workdays.working_days_between(
+        start, end, calendar_overrides(low + workdays.ONE_DAY, high)
+    )
+
+
+def calendar_coverage(year: int) -> CalendarCoverage:
+    """``known`` when the table holds the year's schedule (seeded or entered rows), else
+    ``fallback``: the year is computed with the Monday-to-Friday rule alone."""
+    return "fallback" if calendar_uncovered_years([year]) else "known"
+
+
+def calendar_uncovered_years(
+    years: Iterable[int] | None = None, *, today: date | None = None
+) -> list[int]:
+    """Which of ``years`` (default: the current and the next year) have no calendar rows,
+    in one query. Administrators are warned about these years in the admin."""
+    if years is None:
+        current = (today or timezone.localdate()).year
+        years = [current, current + 1]
+    wanted = sorted(set(years))
+    if not wanted:
+        return []
+    if wanted[0] < date.min.year or wanted[-1] > date.max.year:
+        raise ValidationFailed(_("年份超出范围"), field="years")
+    present = {
+        day.year
+        for day in CalendarDay.objects.filter(
+            date__range=(date(wanted[0], 1, 1), date(wanted[-1], 12, 31))
+        ).dates("date", "year")
+    }
+    return [year for year in wanted if year not in present]

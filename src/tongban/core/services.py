@@ -1,27 +1,32 @@
-"""Kernel writes. The core app owns the audit chain (审计日志), the event outbox and the
-bookkeeping of periodic jobs; every other app records audit entries and emits events
-through these functions."""
+"""Kernel writes. The core app owns the audit chain (审计日志), the event outbox, the
+bookkeeping of periodic jobs and the working-day calendar; every other app records audit
+entries and emits events through these functions."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from tongban.core import events, periodic
+from tongban.core import events, periodic, workdays
 from tongban.core.chain import GENESIS_HASH, audit_payload, checkpoint_message
 from tongban.core.context import client_ip
 from tongban.core.crypto import platform_signer, sm3_hex
+from tongban.core.errors import ValidationFailed
 from tongban.core.models import (
     AuditCheckpoint,
     AuditEntry,
     AuditHead,
+    CalendarDay,
+    CalendarSource,
     HandlerReceipt,
     OutboxEvent,
     PeriodicJobState,
@@ -192,3 +197,114 @@ def periodic_run_due(*, now: datetime | None = None) -> list[str]:
             state.save(update_fields=["last_run_at", "last_error"])
             ran.append(job.name)
     return ran
+
+
+@dataclasses.dataclass
+class CalendarSeedResult:
+    """What ``calendar_seed`` changed; ``unknown_years`` are those the package lacks."""
+
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    kept_admin: int = 0
+    seeded_years: list[int] = dataclasses.field(default_factory=list)
+    unknown_years: list[int] = dataclasses.field(default_factory=list)
+
+
+SEED_YEARS = range(1900, 2101)
+
+
+@transaction.atomic
+def calendar_seed(
+    *,
+    years: list[int],
+    actor: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> CalendarSeedResult:
+    """Fill the working-day calendar (工作日历) from the ``chinese_calendar`` package.
+
+    Stores only the days that differ from the Monday-to-Friday rule: public holidays on
+    weekdays and 调休 working weekends. Rows an administrator entered or edited are left
+    alone; earlier seeded rows are corrected, and removed when the package no longer lists
+    them. Running it again changes nothing. Years the package does not know are skipped and
+    reported. One audit entry records the counts.
+    """
+    wanted = sorted(set(years))
+    if not wanted:
+        raise ValidationFailed(_("请至少指定一个年份"), field="years")
+    for year in wanted:
+        if year not in SEED_YEARS:
+            raise ValidationFailed(
+                _("年份 %(year)s 超出范围（%(low)s–%(high)s）")
+                % {"year": year, "low": SEED_YEARS[0], "high": SEED_YEARS[-1]},
+                field="years",
+            )
+    say = progress or (lambda _line: None)
+    result = CalendarSeedResult()
+    now = timezone.now()
+    for year in wanted:
+        official = workdays.official_days(year)
+        if official is None:
+            result.unknown_years.append(year)
+            say(f"{year}: not in chinese_calendar {_package_range()}, skipped")
+            continue
+        counts = _calendar_seed_year(year, official, now)
+        result.created += counts["created"]
+        result.updated += counts["updated"]
+        result.deleted += counts["deleted"]
+        result.kept_admin += counts["kept_admin"]
+        result.seeded_years.append(year)
+        say(
+            f"{year}: {len(official)} days off the Monday-Friday rule; created "
+            f"{counts['created']}, updated {counts['updated']}, deleted {counts['deleted']}, "
+            f"kept {counts['kept_admin']} admin rows"
+        )
+    audit_record(
+        action="calendar.seed",
+        actor=actor,
+        object_type="calendar",
+        object_id=",".join(str(year) for year in wanted)[:80],
+        detail=dataclasses.asdict(result),
+    )
+    return result
+
+
+def _package_range() -> str:
+    known = workdays.package_years()
+    return f"{known[0]}-{known[-1]}"
+
+
+def _calendar_seed_year(
+    year: int, official: list[workdays.OfficialDay], now: datetime
+) -> dict[str, int]:
+    existing = {
+        row.date: row
+        for row in CalendarDay.objects.select_for_update().filter(
+            date__range=(date(year, 1, 1), date(year, 12, 31))
+        )
+    }
+    counts = {"created": 0, "updated": 0, "deleted": 0, "kept_admin": 0}
+    to_create, to_update = [], []
+    for day in official:
+        row = existing.pop(day.date, None)
+        if row is None:
+            to_create.append(
+                CalendarDay(
+                    date=day.date,
+                    is_workday=day.is_workday,
+                    name=day.name,
+                    source=CalendarSource.CHINESE_CALENDAR,
+                )
+            )
+        elif row.source == CalendarSource.ADMIN:
+            counts["kept_admin"] += 1
+        elif (row.is_workday, row.name) != (day.is_workday, day.name):
+            row.is_workday, row.name, row.updated_at = day.is_workday, day.name, now
+            to_update.append(row)
+    stale = [row.pk for row in existing.values() if row.source == CalendarSource.CHINESE_CALENDAR]
+    CalendarDay.objects.bulk_create(to_create)
+    CalendarDay.objects.bulk_update(to_update, ["is_workday", "name", "updated_at"])
+    if stale:
+        CalendarDay.objects.filter(pk__in=stale).delete()
+    counts.update(created=len(to_create), updated=len(to_update), deleted=len(stale))
+    return counts

@@ -62,6 +62,7 @@ STAFF = [
     ("admin", "系统管理员", "420000", "zsj", "sysadmin"),
     ("chuangkou", "王窗口", "420100", "zsj", "window_clerk"),
     ("scjg", "刘审批", "420100", "scjg", "reviewer"),
+    ("scjg-head", "黄局长", "420100", "scjg", "head"),
     ("xiaofang", "陈消防", "420100", "xfzd", "reviewer"),
     ("huanbao", "赵环保", "420100", "sthjj", "reviewer"),
     ("jiancha", "孙监察", "420100", "zsj", "supervisor"),

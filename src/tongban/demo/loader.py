@@ -18,6 +18,8 @@ from tongban.accounts.services import (
     superuser_grant,
 )
 from tongban.demo import data
+from tongban.demo.catalog_loader import load_catalog
+from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
 from tongban.org.services import department_upsert, division_upsert
 
@@ -33,7 +35,9 @@ def _departments_for(code: str) -> list[tuple[str, str, bool]]:
 
 
 @transaction.atomic
-def load_demo(progress: Progress = print) -> dict[str, int]:
+def load_demo(progress: Progress = print, *, catalog: bool = True) -> dict[str, int]:
+    """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
+    not need its ~100 indexed implementations run much faster without it)."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -103,4 +107,7 @@ def load_demo(progress: Progress = print) -> dict[str, int]:
         )
         counts["articles"] += 1
     progress(f"  articles: {counts['articles']}")
+    counts["processes"] = load_processes(progress)
+    if catalog:
+        counts.update(load_catalog(progress))
     return counts

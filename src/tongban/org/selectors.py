@@ -64,6 +64,10 @@ def department_get(department_id: int) -> Department:
     return department
 
 
+def department_by_code(*, division_code: str, code: str) -> Department | None:
+    return Department.objects.filter(division_id=division_code, code=code).first()
+
+
 def department_list(
     *, division_code: str, cursor: str | None = None, size: int = 50
 ) -> Page[Department]:

@@ -8,3 +8,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+    from pathlib import Path
+
+    # A file, not the shared-cache in-memory database: concurrent writers then queue on
+    # SQLite's lock with the busy timeout, as they do in a real deployment.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"tongban-test-{os.getpid()}.sqlite3")
+    }

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -18,7 +19,9 @@ from tongban.accounts.selectors import (
     user_summary,
 )
 from tongban.accounts.services import personal_data_reveal
-from tongban.core.errors import PermissionDenied, ValidationFailed
+from tongban.core.errors import Conflict, PermissionDenied, ValidationFailed
+from tongban.workflow.selectors import Decision, task_inbox
+from tongban.workflow.services import task_claim, task_complete
 
 View = Callable[..., HttpResponse]
 
@@ -71,3 +74,35 @@ def citizen_reveal(request: HttpRequest, user_id: int) -> HttpResponse:
         context["error"] = exc.message
         return render(request, "workbench/reveal.html", context, status=exc.status)
     return render(request, "workbench/reveal.html", context)
+
+
+@staff_only
+@require_safe
+def tasks(request: HttpRequest, box: str = "todo") -> HttpResponse:
+    page = task_inbox(user=request.user, box=box, cursor=request.GET.get("cursor"))
+    return render(
+        request,
+        "workbench/tasks.html",
+        {"page": page, "box": box, "decisions": Decision.choices},
+    )
+
+
+@staff_only
+@require_POST
+def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse:
+    """Claim or complete a task from the inbox page, then return to it with the outcome."""
+    try:
+        if action == "claim":
+            task_claim(task_id=task_id, user=request.user)
+            messages.success(request, _("已签收任务。"))
+        else:
+            task_complete(
+                task_id=task_id,
+                user=request.user,
+                decision=request.POST.get("decision", ""),
+                comment=request.POST.get("comment", ""),
+            )
+            messages.success(request, _("已办理完毕。"))
+    except (ValidationFailed, Conflict) as exc:
+        messages.error(request, exc.message)
+    return redirect("workbench:tasks")
