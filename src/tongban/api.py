@@ -7,23 +7,45 @@ mapped here and nowhere else.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from tongban.accounts.api import router as accounts_router
+from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
+from tongban.notify.api import router as notify_router
 from tongban.org.api import router as org_router
+from tongban.supervision.api import router as supervision_router
 from tongban.workflow.api import router as workflow_router
 
+
+class LocalTimeEncoder(NinjaJSONEncoder):
+    """Times leave the API in the platform's zone with their offset (+08:00), not in UTC."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and timezone.is_aware(o):
+            return timezone.localtime(o).isoformat()
+        return super().default(o)
+
+
+class LocalTimeRenderer(JSONRenderer):
+    encoder_class = LocalTimeEncoder
+
+
 api = NinjaAPI(
+    renderer=LocalTimeRenderer(),
     title="Tongban 一网通办 API",
     version="1.0",
     description=(
@@ -38,6 +60,9 @@ api.add_router("/v1", accounts_router)
 api.add_router("/v1", org_router)
 api.add_router("/v1", catalog_router)
 api.add_router("/v1", workflow_router)
+api.add_router("/v1", supervision_router)
+api.add_router("/v1", cases_router)
+api.add_router("/v1", notify_router)
 
 
 def error_response(

@@ -40,8 +40,13 @@ def test_expressions_cannot_escape_the_sandbox(expression):
 
 
 def test_demo_processes_parse():
-    keys = {process_parse(path.read_text()).key for path in PROCESSES.glob("*.bpmn")}
-    assert keys == {"single_window", "two_step_review", "restaurant_bundle"}
+    keys = {
+        process_parse(
+            path.read_text(), [dmn.read_text() for dmn in PROCESSES.glob(f"{path.stem}.*.dmn")]
+        ).key
+        for path in PROCESSES.glob("*.bpmn")
+    }
+    assert keys == {"single_window", "two_step_review", "restaurant_bundle", "fee_review"}
 
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -72,6 +77,15 @@ def bpmn(body: str, lane: str = "zsj:window_clerk") -> str:
             ),
             "不能包含脚本任务",
         ),
+        (
+            bpmn(
+                '<bpmn:userTask id="t" name="审查"><bpmn:extensionElements>'
+                '<spiffworkflow:preScript xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/'
+                'schema/1.0/core">import os</spiffworkflow:preScript>'
+                "</bpmn:extensionElements></bpmn:userTask>"
+            ),
+            "不能包含脚本任务",
+        ),
         (bpmn('<bpmn:userTask id="t" name="审查"/>', lane="nobody"), "泳道名称"),
         (bpmn('<bpmn:userTask id="t" name="审查"/>', lane="scjg:emperor"), "泳道名称"),
         (
@@ -81,7 +95,7 @@ def bpmn(body: str, lane: str = "zsj:window_clerk") -> str:
             "无法解析",
         ),
     ],
-    ids=["xml", "script", "lane-format", "lane-role", "dangling-flow"],
+    ids=["xml", "script", "pre-script", "lane-format", "lane-role", "dangling-flow"],
 )
 def test_bad_processes_are_refused_with_the_reason(text, reason):
     with pytest.raises(ValidationFailed) as info:

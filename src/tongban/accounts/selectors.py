@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
@@ -13,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken, get_application_model
 
 from tongban.accounts.models import CitizenProfile, StaffRole, User, UserKind
+from tongban.core.crypto import lookup_hash
 from tongban.core.errors import NotFound, PermissionDenied
 from tongban.core.pagination import Page, keyset_page
 from tongban.org.selectors import DIVISION_WIDE_ROLES, Role, department_get, division_get
@@ -183,3 +185,40 @@ def user_summary(user: User) -> dict[str, object]:
         for grant in staff_roles(user)
     ]
     return data
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who applies (申请人): a natural person or a legal person, as a case records them."""
+
+    kind: str
+    name: str
+    id_hash: str
+    id_masked: str
+
+
+def applicant_identity(user: User) -> Applicant | None:
+    """The applicant a citizen or enterprise user is; None for staff and unknown users."""
+    if user.kind == UserKind.CITIZEN:
+        citizen = CitizenProfile.objects.filter(user=user).first()
+        if citizen is not None:
+            return Applicant(
+                "person", citizen.real_name, citizen.id_number_hash, citizen.id_number_masked
+            )
+    if user.kind == UserKind.ENTERPRISE:
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is not None:
+            code = enterprise.credit_code
+            return Applicant("legal", enterprise.name, lookup_hash(code), code)
+    return None
+
+
+def staff_with_role(*, division_code: str, department_code: str, role: str) -> list[int]:
+    """Ids of the staff holding ``role`` in one department (bounded)."""
+    return list(
+        StaffRole.objects.filter(
+            department__division_id=division_code, department__code=department_code, role=role
+        )
+        .values_list("user_id", flat=True)
+        .distinct()[:200]
+    )

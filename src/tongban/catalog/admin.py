@@ -238,6 +238,7 @@ class BundleForm(forms.ModelForm):
             "division",
             "description",
             "implementations",
+            "lead_department",
             "process_key",
             "form_schema",
         ]

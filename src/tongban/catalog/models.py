@@ -159,6 +159,15 @@ class LifeEventBundle(models.Model):
     implementations = models.ManyToManyField(
         ItemImplementation, related_name="bundles", verbose_name=_("包含事项")
     )
+    # The department whose window accepts the joint application (一窗受理).
+    lead_department = models.ForeignKey(
+        "org.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("牵头部门（综合窗口）"),
+    )
     process_key = models.CharField(_("审批流程"), max_length=100, blank=True)
     form_schema = models.JSONField(_("合并申请表（JSON Schema）"), default=dict, blank=True)
 

@@ -500,6 +500,7 @@ def bundle_upsert(
     description: str = "",
     process_key: str = "",
     form_schema: dict[str, Any] | None = None,
+    lead_department_code: str = "",
     actor: Any = None,
 ) -> LifeEventBundle:
     """Create or update a life-event bundle (一件事) joining implementations of one division."""
@@ -514,9 +515,13 @@ def bundle_upsert(
             raise ValidationFailed(
                 _("一件事所含事项须在本地区或上级地区实施"), field="implementations"
             )
+    lead = (
+        division_department(division_code, lead_department_code) if lead_department_code else None
+    )
     values = {
         "name": name,
         "division": division,
+        "lead_department": lead,
         "description": description,
         "process_key": (process_key or "").strip(),
         "form_schema": form_schema_check(form_schema or {}),

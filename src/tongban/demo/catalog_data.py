@@ -799,6 +799,7 @@ class DemoBundle:
     name: str
     division: str
     process_key: str
+    lead_department: str
     description: str
     items: tuple[str, ...]
     fields: tuple[Field, ...]
@@ -810,6 +811,7 @@ RESTAURANT_BUNDLE = DemoBundle(
     name="开办餐饮店一件事",
     division="420100",
     process_key="restaurant_bundle",
+    lead_department="zsj",
     description=(
         "开一家餐饮店需要营业执照、食品经营许可、消防安全检查和排污登记。"
         "现在一张表单、一套材料、一窗受理，四个部门并联审批。"

@@ -118,6 +118,7 @@ def load_catalog(progress: Callable[[str], None] = print) -> dict[str, int]:
         implementations=[implementations[(code, bundle.division)] for code in bundle.items],
         description=bundle.description,
         process_key=bundle.process_key,
+        lead_department_code=bundle.lead_department,
         form_schema=cd.form_schema(f"{bundle.name}申请表", list(bundle.fields)),
     )
     counts["bundles"] += 1

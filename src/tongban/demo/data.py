@@ -119,3 +119,16 @@ ARTICLES = [
     ("420900", "xiaogan-zhinan", "孝感市发布高频事项办事指南", "材料清单一次告知。", 4),
     ("429005", "qianjiang-zhongxin", "潜江市政务服务中心延时服务", "工作日延时至晚上七点。", 7),
 ]
+
+
+# Service windows where visitors book appointments: (division, department, name, address).
+WINDOWS = [
+    ("420100", "zsj", "武汉市民之家 综合窗口", "武汉市江汉区金桥大道 117 号 一楼 A 区"),
+    ("420100", "scjg", "市场监管 登记窗口", "武汉市江汉区金桥大道 117 号 二楼 B 区"),
+    ("420900", "zsj", "孝感市民之家 综合窗口", "孝感市孝南区槐荫大道 369 号"),
+    ("429005", "zsj", "潜江市政务服务中心 综合窗口", "潜江市园林办事处章华南路 22 号"),
+]
+# Half-hour slots on the next working days, two visitors per slot.
+SLOT_TIMES = [("09:00", "09:30"), ("09:30", "10:00"), ("10:00", "10:30"), ("14:30", "15:00")]
+SLOT_DAYS = 10
+SLOT_CAPACITY = 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +17,7 @@ from tongban.accounts.services import (
     staff_role_grant,
     superuser_grant,
 )
+from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
 from tongban.demo.catalog_loader import load_catalog
 from tongban.demo.process_loader import load_processes
@@ -110,4 +111,23 @@ def load_demo(progress: Progress = print, *, catalog: bool = True) -> dict[str, 
     counts["processes"] = load_processes(progress)
     if catalog:
         counts.update(load_catalog(progress))
+    counts["slots"] = _load_windows()
+    progress(f"  service windows: {len(data.WINDOWS)}, new appointment slots: {counts['slots']}")
     return counts
+
+
+def _load_windows() -> int:
+    times = [(time.fromisoformat(begin), time.fromisoformat(end)) for begin, end in data.SLOT_TIMES]
+    created = 0
+    for division, department, name, address in data.WINDOWS:
+        window = window_upsert(
+            division_code=division, department_code=department, name=name, address=address
+        )
+        created += slots_generate(
+            window=window,
+            start=timezone.localdate() + timedelta(days=1),
+            days=data.SLOT_DAYS,
+            times=times,
+            capacity=data.SLOT_CAPACITY,
+        )
+    return created

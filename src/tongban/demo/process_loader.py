@@ -1,4 +1,5 @@
-"""Registers the demo BPMN processes (src/tongban/demo/processes/*.bpmn)."""
+"""Registers the demo BPMN processes (src/tongban/demo/processes/*.bpmn) with their DMN
+decision tables (``<process file stem>.<decision>.dmn`` beside the process)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ PROCESS_DIR = Path(__file__).parent / "processes"
 def load_processes(progress: Callable[[str], None]) -> int:
     files = sorted(PROCESS_DIR.glob("*.bpmn"))
     for path in files:
-        process_register(bpmn_xml=path.read_text(encoding="utf-8"))
+        decisions = sorted(PROCESS_DIR.glob(f"{path.stem}.*.dmn"))
+        process_register(
+            bpmn_xml=path.read_text(encoding="utf-8"),
+            dmn_xmls=[dmn.read_text(encoding="utf-8") for dmn in decisions],
+        )
     progress(f"  processes: {len(files)}")
     return len(files)

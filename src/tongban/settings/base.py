@@ -50,8 +50,11 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.org",
     "tongban.accounts",
+    "tongban.notify",
     "tongban.workflow",
     "tongban.catalog",
+    "tongban.cases",
+    "tongban.supervision",
     "tongban.disclosure",
     "tongban.portal",
     "tongban.workbench",
@@ -92,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tongban.portal.context.portal_context",
+                "tongban.notify.context.unread_messages",
             ],
         },
     },
@@ -261,6 +265,10 @@ TONGBAN_API_TOKEN_SECONDS = 3600
 # Per-client-address limits on public API writes (django-ninja rate strings).
 TONGBAN_RATE_TOKEN = os.environ.get("TONGBAN_RATE_TOKEN", "30/m")
 TONGBAN_RATE_REGISTER = os.environ.get("TONGBAN_RATE_REGISTER", "10/m")
+# The public case status query (by case number and ID number) is a guessing target.
+TONGBAN_RATE_STATUS = os.environ.get("TONGBAN_RATE_STATUS", "20/m")
+# Largest material an applicant may upload, in bytes.
+TONGBAN_UPLOAD_MAX_BYTES = int(os.environ.get("TONGBAN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 
 CACHES = {
     "default": (

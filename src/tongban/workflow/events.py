@@ -30,3 +30,15 @@ class ProcessCompleted(DomainEvent):
     business_type: str
     business_id: str
     outcome: str
+
+
+@dataclass(frozen=True)
+class TaskEscalated(DomainEvent):
+    """督办: a timer on a user task fired; ``task_id`` is the overdue inbox task, cancelled
+    when the timer interrupts it, still open otherwise."""
+
+    topic: ClassVar[str] = "workflow.task_escalated"
+    task_id: int
+    instance_id: int
+    timer: str
+    interrupting: bool

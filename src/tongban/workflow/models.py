@@ -14,6 +14,8 @@ class ProcessDefinition(models.Model):
     version = models.PositiveIntegerField(_("版本"))
     name = models.CharField(_("名称"), max_length=200)
     bpmn_xml = models.TextField(_("BPMN 文件"))
+    # The DMN decision tables (决策表) of the business rule tasks, kept with the version.
+    dmn_xmls = models.JSONField(_("DMN 文件"), default=list, blank=True)
     sha256 = models.CharField(max_length=64)
     spec = models.JSONField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -48,6 +50,8 @@ class ProcessInstance(models.Model):
     outcome = models.CharField(max_length=80, blank=True)
     # The workflow's own fields (data, root, last task ...) without spec or tasks.
     state = models.JSONField(default=dict)
+    # When the earliest waiting timer fires (None: no timer); the timer job's index.
+    next_timer_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +83,7 @@ class HumanTaskStatus(models.TextChoices):
     CLAIMED = "claimed", _("已签收")
     COMPLETED = "completed", _("已办")
     CANCELLED = "cancelled", _("已取消")
+    WAITING = "waiting", _("待补正")
 
 
 class Decision(models.TextChoices):

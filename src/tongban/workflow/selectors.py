@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,6 +15,7 @@ from tongban.workflow.models import (
 from tongban.workflow.models import (
     HumanTask,
     HumanTaskStatus,
+    InstanceStatus,
     ProcessDefinition,
     ProcessInstance,
 )
@@ -21,6 +23,15 @@ from tongban.workflow.models import (
 
 def definition_latest(key: str) -> ProcessDefinition | None:
     return ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+
+
+def instances_with_due_timers(*, now: datetime, limit: int) -> list[int]:
+    """Running instances whose earliest timer is due at ``now``, earliest first (by index)."""
+    return list(
+        ProcessInstance.objects.filter(next_timer_at__lte=now, status=InstanceStatus.RUNNING)
+        .order_by("next_timer_at")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def instance_load_tasks(instance: ProcessInstance) -> tuple[dict[str, Any], dict[str, Any]]:

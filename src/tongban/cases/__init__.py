@@ -1,0 +1,1 @@
+"""Applications (办件): lifecycle, numbers, materials, corrections, appointments, status query."""
