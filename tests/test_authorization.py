@@ -68,6 +68,11 @@ PAGES = [
     ("get", "/d/420100/news/{article}/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
     ("post", "/prefs/elderly/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
     ("post", "/accounts/logout/", {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302}),
+    ("get", "/my/cases/", {ANON: 302, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/my/cases/999999/", {ANON: 302, CITIZEN: 404, RIGHT: 404, OTHER: 404}),
+    ("get", "/workbench/cases/999999/", {ANON: 302, CITIZEN: 403, RIGHT: 404, OTHER: 404}),
+    ("get", "/my/appointments/", {ANON: 302, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
+    ("get", "/status/", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
     ("get", "/healthz", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
     ("get", "/readyz", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
     ("get", "/api/docs", {ANON: 200, CITIZEN: 200, RIGHT: 200, OTHER: 200}),
@@ -154,3 +159,51 @@ def test_denials_are_audited_even_though_the_write_rolled_back(demo):
     denials = AuditEntry.objects.filter(action="permission.denied").order_by("seq")
     assert [d.actor_label for d in denials] == [CITIZEN, OTHER]
     assert not AuditEntry.objects.filter(action="pii.reveal").exists()
+
+
+# Pages of one case (zhangsan's draft of the restaurant bundle, handled by 武汉市 zsj, whose
+# window clerk is RIGHT): the applicant, another citizen, staff of the handling department
+# and staff of another city. These need the whole catalog.
+OTHER_CITIZEN = "lisi"
+CASE_PAGES = [
+    (
+        "get",
+        "/my/cases/{case}/",
+        {ANON: 302, CITIZEN: 200, OTHER_CITIZEN: 404, RIGHT: 302, OTHER: 404},
+    ),
+    (
+        "get",
+        "/my/cases/{case}/withdraw/",
+        {ANON: 302, CITIZEN: 200, OTHER_CITIZEN: 404, RIGHT: 404, OTHER: 404},
+    ),
+    (
+        "post",
+        "/my/cases/{case}/submit/",
+        {ANON: 302, CITIZEN: 422, OTHER_CITIZEN: 404, RIGHT: 404, OTHER: 404},
+    ),
+    (
+        "get",
+        "/workbench/cases/{case}/",
+        {ANON: 302, CITIZEN: 403, OTHER_CITIZEN: 403, RIGHT: 200, OTHER: 404},
+    ),
+    (
+        "get",
+        "/services/events/kaiban-canyindian/apply/",
+        {ANON: 302, CITIZEN: 200, OTHER_CITIZEN: 200, RIGHT: 403, OTHER: 403},
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", [ANON, CITIZEN, OTHER_CITIZEN, RIGHT, OTHER])
+def test_case_pages(demo_catalog, who):
+    """One case and one client per caller (loading the catalog is the slow part)."""
+    from tests.cases.conftest import RESTAURANT_FORM
+    from tongban.cases.services import case_create
+
+    owner = User.objects.get(username=CITIZEN)
+    case, _created = case_create(user=owner, bundle="kaiban-canyindian", form=RESTAURANT_FORM)
+    client = client_for(who)
+    for method, path, expected in CASE_PAGES:
+        response = getattr(client, method)(path.format(case=case.pk))
+        assert response.status_code == expected[who], (path, response.content.decode()[:300])

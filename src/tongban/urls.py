@@ -7,10 +7,14 @@ from tongban.core import views as core_views
 handler404 = "tongban.portal.views.not_found"
 
 urlpatterns = [
+    path("", include("tongban.portal.case_urls")),
     path("", include("tongban.portal.urls")),
     path("accounts/", include("tongban.accounts.urls")),
     path("workbench/", include("tongban.workbench.urls")),
     path("services/", include("tongban.catalog.urls")),
+    path("supervision/", include("tongban.supervision.urls")),
+    path("ratings/", include("tongban.supervision.ratings_urls")),
+    path("messages/", include("tongban.notify.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("o/", include("tongban.accounts.oauth_urls", namespace="oauth2_provider")),

@@ -94,6 +94,8 @@ def test_clock_deadline_notifications_and_rating_follow_the_case(api, restaurant
 
     rated = applicant.post(f"/applications/{case['id']}/rating", {"score": 2, "comment": "等太久"})
     assert rated.status_code == 201, rated.content.decode()
-    assert api("zhangsan").post(f"/applications/{case['id']}/rating", {"score": 5}).status_code == 404
+    assert (
+        api("zhangsan").post(f"/applications/{case['id']}/rating", {"score": 5}).status_code == 404
+    )
     rectifications = api("jiancha").get("/supervision/rectifications").json()["items"]
     assert len(rectifications) == 1

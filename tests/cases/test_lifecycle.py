@@ -344,3 +344,22 @@ class TestVisibility:
         assert api("xg-scjg").get("/tasks").json()["items"] == []
         assert api("jiancha").get(f"/applications/{case['id']}").status_code == 200
         assert selectors.case_get(case["id"]).number == case["number"]
+
+
+def test_personal_data_in_forms_is_encrypted_and_kept_out_of_the_process(api, demo):
+    code = "0101004000"
+    form = _person_form(api, code)
+    case = _applied(api, "zhangsan", {"service": code, "division": "420100", "form": form})
+    provide_materials(api("zhangsan"), case)
+    api("zhangsan").post(f"/applications/{case['id']}/submit")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT form FROM cases_case WHERE id = %s", [case["id"]])
+        (raw,) = cursor.fetchone()
+        cursor.execute("SELECT body FROM workflow_instancetask")
+        bodies = " ".join(str(row[0]) for row in cursor.fetchall())
+        cursor.execute("SELECT state FROM workflow_processinstance")
+        states = " ".join(str(row[0]) for row in cursor.fetchall())
+    assert raw.startswith("sm4gcm:")
+    for secret in (form["id_number"], form["phone"]):
+        assert secret not in raw and secret not in bodies and secret not in states
+    assert api("zhangsan").get(f"/applications/{case['id']}").json()["form"] == form

@@ -48,6 +48,8 @@ def test_demo_runs_twice_and_shows_progress(demo_database):
         assert "[1/3] Migrating" in run.stdout and "demo data ready" in run.stdout
     assert "new accounts: 13" in runs[0].stdout
     assert "new accounts: 0" in runs[1].stdout
+    assert "sample cases: 3" in runs[0].stdout
+    assert "sample cases: already there" in runs[1].stdout
 
 
 def test_second_run_creates_nothing_twice(demo_database, tmp_path):
@@ -59,6 +61,8 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["oauth2_provider_application"] == 1
     assert counts["disclosure_article"] == 11
     assert counts["accounts_staffrole"] == 10
+    assert counts["cases_case"] == 3
+    assert counts["supervision_rating"] == 1
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

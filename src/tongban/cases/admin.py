@@ -26,7 +26,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class TimelineInline(admin.TabularInline):
     model = CaseEvent
     fields = ["at", "actor_name", "title", "status_from", "status_to", "comment"]
-    readonly_fields = fields
+    readonly_fields = ["at", "actor_name", "title", "status_from", "status_to", "comment"]
     extra = 0
     can_delete = False
 

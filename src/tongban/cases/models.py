@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.fields import EncryptedJSONField
+
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -80,7 +82,8 @@ class Case(models.Model):
     channel = models.CharField(
         _("申报来源"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
     )
-    form = models.JSONField(_("申请表"), default=dict)
+    # The form holds personal data (names, ID numbers, phones): encrypted at rest.
+    form = EncryptedJSONField(_("申请表"), default=dict)
     status = models.CharField(
         _("状态"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )

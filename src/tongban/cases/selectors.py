@@ -15,14 +15,17 @@ from tongban.cases.models import (
     Appointment,
     AppointmentSlot,
     AppointmentStatus,
-    Case,
     CaseEvent,
     CaseMaterial,
-    CaseStatus,
     CorrectionNotice,
     ServiceWindow,
     StoredFile,
 )
+
+# Pages above this app show cases and their status labels; they get them from here.
+from tongban.cases.models import Case as Case
+from tongban.cases.models import CaseStatus as CaseStatus
+from tongban.cases.models import Level as Level
 from tongban.core.crypto import lookup_hash
 from tongban.core.errors import NotFound, ValidationFailed
 from tongban.core.pagination import Page, keyset_page
@@ -199,3 +202,9 @@ def appointments_of(*, user: Any, limit: int = 50) -> list[Appointment]:
         .select_related("slot__window", "case")
         .order_by("-id")[:limit]
     )
+
+
+def case_numbers(case_ids: list[int]) -> dict[int, str]:
+    """Case numbers by id, for lists that know only ids (e.g. the staff inbox)."""
+    rows = Case.objects.filter(pk__in=case_ids[:200]).values_list("pk", "number")
+    return {pk: number for pk, number in rows}

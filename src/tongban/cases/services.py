@@ -476,6 +476,25 @@ def case_submit(*, user: Any, case_id: int) -> Case:
     return _resubmit(case, user, now)
 
 
+def process_variables(case: Case) -> dict[str, Any]:
+    """What a process may decide on: the form's numbers, yes/no answers and choices from a
+    fixed list, never free text, which may hold personal data (the process state is not
+    encrypted, the form is)."""
+    schema = _schema_of(case).get("properties", {})
+    structured = {
+        key: value
+        for key, value in case.form.items()
+        if isinstance(value, bool | int | float)
+        or (isinstance(value, str) and "enum" in schema.get(key, {}))
+    }
+    return {
+        **structured,
+        "case_number": case.number,
+        "item_code": case.item_code,
+        "channel": case.channel,
+    }
+
+
 def _first_submit(case: Case, user: Any, now: datetime) -> Case:
     case.first_submitted_at = case.submitted_at = now
     case.correction_due = add_working_days(timezone.localdate(now), INTAKE_CORRECTION_DAYS)
@@ -486,7 +505,7 @@ def _first_submit(case: Case, user: Any, now: datetime) -> Case:
         business_id=str(case.pk),
         division_code=case.division_code,
         department_code=case.department_code,
-        data={"case_number": case.number, "item_code": case.item_code, "form": case.form},
+        data=process_variables(case),
         actor=user,
     )
     case.process_instance_id = instance.pk

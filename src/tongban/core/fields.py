@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
@@ -23,3 +24,21 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt_field(str(value))
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON value (e.g. an application form) stored as SM4-GCM ciphertext."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
+        return None if value is None else json.loads(decrypt_field(value))
+
+    def to_python(self, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return encrypt_field(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def value_to_string(self, obj: Any) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)

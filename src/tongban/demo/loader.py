@@ -19,6 +19,7 @@ from tongban.accounts.services import (
 )
 from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
+from tongban.demo.cases_demo import load_cases
 from tongban.demo.catalog_loader import load_catalog
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
@@ -36,9 +37,12 @@ def _departments_for(code: str) -> list[tuple[str, str, bool]]:
 
 
 @transaction.atomic
-def load_demo(progress: Progress = print, *, catalog: bool = True) -> dict[str, int]:
+def load_demo(
+    progress: Progress = print, *, catalog: bool = True, sample_cases: bool = True
+) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
-    not need its ~100 indexed implementations run much faster without it)."""
+    not need its ~100 indexed implementations run much faster without it), and
+    ``sample_cases=False`` the sample applications (tests start with no cases)."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -113,6 +117,8 @@ def load_demo(progress: Progress = print, *, catalog: bool = True) -> dict[str, 
         counts.update(load_catalog(progress))
     counts["slots"] = _load_windows()
     progress(f"  service windows: {len(data.WINDOWS)}, new appointment slots: {counts['slots']}")
+    if catalog and sample_cases:
+        counts["cases"] = load_cases(progress)
     return counts
 
 

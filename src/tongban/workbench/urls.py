@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("citizens/", views.citizens, name="citizens"),
     path("citizens/<int:user_id>/reveal/", views.citizen_reveal, name="citizen_reveal"),
+    path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/done/", views.tasks, {"box": "done"}, name="tasks_done"),
     path("tasks/<int:task_id>/claim/", views.task_action, {"action": "claim"}, name="task_claim"),

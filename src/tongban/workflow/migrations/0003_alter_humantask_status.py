@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workflow', '0002_dmn_and_timers'),
+        ("workflow", "0002_dmn_and_timers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='humantask',
-            name='status',
-            field=models.CharField(choices=[('open', '待办'), ('claimed', '已签收'), ('completed', '已办'), ('cancelled', '已取消'), ('waiting', '待补正')], max_length=10),
+            model_name="humantask",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "待办"),
+                    ("claimed", "已签收"),
+                    ("completed", "已办"),
+                    ("cancelled", "已取消"),
+                    ("waiting", "待补正"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
