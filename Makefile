@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint typecheck contracts ci clean install
+.PHONY: demo test lint typecheck contracts ci clean install bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ contracts: $(STAMP)
 
 ci:
 	bash .ci/run
+
+# Benchmarks on throwaway SQLite and PostgreSQL databases; see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --db both
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -24,13 +24,14 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
     assert response.request.header_value("accept-language").startswith("en-US")
     assert _lang(page) == "zh-Hans"
     assert response.header_value("content-language") == "zh-hans"
-    assert _nav_links(page, "主导航") == ["首页", "办事服务", "登录", "注册", "开放接口"]
+    anonymous = ["首页", "办事服务", "办件查询", "登录", "注册", "开放接口"]
+    assert _nav_links(page, "主导航") == anonymous
     assert page.get_by_role("heading", level=1).inner_text() == "统一身份认证登录"
 
     page.get_by_role("button", name="English").click()
     assert page.url.endswith("/accounts/login/")  # the switch keeps the page
     assert _lang(page) == "en"
-    english = ["Home", "Services", "Sign in", "Register", "Open API"]
+    english = ["Home", "Services", "Track an application", "Sign in", "Register", "Open API"]
     assert _nav_links(page, "Main navigation") == english
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in with your unified account"
     assert page.get_by_label("Username").is_visible()
@@ -46,13 +47,29 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
     assert page.url.endswith("/me/")
     assert page.get_by_role("heading", level=1).inner_text() == "My space"
     assert page.locator("dt", has_text="ID card number").count() == 1
-    assert _nav_links(page, "Main navigation") == ["Home", "Services", "My account", "Open API"]
+    assert _nav_links(page, "Main navigation") == [
+        "Home",
+        "Services",
+        "Track an application",
+        "My applications",
+        "My account",
+        "My messages",
+        "Open API",
+    ]
 
     page.get_by_role("button", name="中文").click()
     assert page.url.endswith("/me/")
     assert _lang(page) == "zh-Hans"
     assert page.get_by_role("heading", level=1).inner_text() == "我的空间"
-    assert _nav_links(page, "主导航") == ["首页", "办事服务", "我的", "开放接口"]
+    assert _nav_links(page, "主导航") == [
+        "首页",
+        "办事服务",
+        "办件查询",
+        "我的办件",
+        "我的",
+        "我的消息",
+        "开放接口",
+    ]
 
 
 def test_language_buttons_are_marked_with_their_own_language(page):

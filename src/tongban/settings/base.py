@@ -226,6 +226,9 @@ if TONGBAN_PLATFORM_SIGNER["algorithm"] not in {"sm2", "ed25519"}:
 # The audit chain is signed at least every N entries and by the worker every S seconds.
 TONGBAN_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("TONGBAN_AUDIT_CHECKPOINT_EVERY", "100"))
 TONGBAN_AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("TONGBAN_AUDIT_CHECKPOINT_SECONDS", "300"))
+# How often the worker fires due BPMN timers and sweeps the supervision clocks.
+TONGBAN_WORKFLOW_TIMER_SECONDS = int(os.environ.get("TONGBAN_WORKFLOW_TIMER_SECONDS", "60"))
+TONGBAN_SUPERVISION_SWEEP_SECONDS = int(os.environ.get("TONGBAN_SUPERVISION_SWEEP_SECONDS", "300"))
 # Public keys (hex) of retired platform keys whose checkpoints stay trusted after rotation.
 TONGBAN_AUDIT_TRUSTED_KEYS = env_list("TONGBAN_AUDIT_TRUSTED_KEYS", "")
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted
