@@ -113,6 +113,20 @@ def identity_mfa_setup(page: Any) -> None:
         sys.exit(f"screenshots: shuju already uses MFA; the setup page redirected to {page.url}")
 
 
+def supervision_stats(page: Any) -> None:
+    login(page, "jiancha")
+    page.goto("/supervision/stats/")
+
+
+def supervision_ratings(page: Any) -> None:
+    page.goto("/ratings/")
+
+
+def notifications_list(page: Any) -> None:
+    login(page, "hbcanyin")
+    page.goto("/messages/")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -126,6 +140,9 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "identity-citizens.png": (identity_citizens, False),
     "identity-reveal.png": (identity_reveal, False),
     "identity-mfa-setup.png": (identity_mfa_setup, True),
+    "supervision-stats.png": (supervision_stats, True),
+    "supervision-ratings.png": (supervision_ratings, False),
+    "notifications-list.png": (notifications_list, False),
 }
 
 

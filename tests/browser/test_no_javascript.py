@@ -26,7 +26,7 @@ def test_login_reaches_my_space(nojs):
     assert nojs.locator("dd", has_text=ZHANGSAN_MASKED_ID).count() == 1
     assert "420102199003071232" not in nojs.content()
     nav = nojs.get_by_role("navigation", name="主导航")
-    assert nav.get_by_role("link", name="我的").get_attribute("aria-current") == "page"
+    assert nav.get_by_role("link", name="我的", exact=True).get_attribute("aria-current") == "page"
 
     nav.get_by_role("button", name="退出登录").click()
     assert nav.get_by_role("link", name="登录").is_visible()

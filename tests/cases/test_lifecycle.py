@@ -363,3 +363,18 @@ def test_personal_data_in_forms_is_encrypted_and_kept_out_of_the_process(api, de
     for secret in (form["id_number"], form["phone"]):
         assert secret not in raw and secret not in bodies and secret not in states
     assert api("zhangsan").get(f"/applications/{case['id']}").json()["form"] == form
+
+
+def test_parallel_reviewers_add_to_one_open_correction_notice(api, restaurant_case):
+    case = restaurant_case()
+    decide(api("chuangkou"), case["id"], "approve")
+    assert decide(api("xiaofang"), case["id"], "correction", "补充消防平面图").status_code == 200
+    assert decide(api("huanbao"), case["id"], "correction", "补充排污口位置").status_code == 200
+    state = api("hbcanyin").get(f"/applications/{case['id']}").json()
+    assert len(state["corrections"]) == 1
+    assert state["corrections"][0]["items"] == ["补充消防平面图", "补充排污口位置"]
+    assert api("hbcanyin").post(f"/applications/{case['id']}/submit").json()["status"] == (
+        "in_review"
+    )
+    for username in ("xiaofang", "huanbao"):
+        assert task_of(api(username), case["id"])["status"] == "claimed"

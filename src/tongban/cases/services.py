@@ -670,6 +670,10 @@ def correction_items(comment: str) -> list[str]:
 
 
 def _correction_request(case: Case, actor: Any, comment: str) -> None:
+    open_notice = case.corrections.filter(resolved_at__isnull=True).order_by("-id").first()
+    if case.status == CaseStatus.CORRECTION_REQUIRED and open_notice and open_notice.during_review:
+        _correction_extend(case, open_notice, actor, comment)
+        return
     during_review = case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_REVIEW)
     if not during_review and case.status != CaseStatus.SUBMITTED:
         raise Conflict(_("该办件当前不能要求补正"), code="case_not_correctable")
@@ -704,6 +708,26 @@ def _correction_request(case: Case, actor: Any, comment: str) -> None:
                 case_id=case.pk, kind="correction", reason=comment, at=timezone.now().isoformat()
             )
         )
+
+
+def _correction_extend(case: Case, notice: CorrectionNotice, actor: Any, comment: str) -> None:
+    """Another parallel reviewer asks for more while the applicant is still correcting:
+    the open notice grows, so the applicant still answers everything in one go."""
+    items = correction_items(comment)
+    notice.items = [*notice.items, *items]
+    notice.save(update_fields=["items"])
+    case_timeline_add(
+        case_id=case.pk,
+        actor=actor,
+        action="correction",
+        title=_("补正告知增加事项"),
+        comment=comment,
+    )
+    event_emit(
+        events.CaseCorrectionRequested(
+            case_id=case.pk, number=case.number, items=notice.items, during_review=True
+        )
+    )
 
 
 # ---------------------------------------------------------------------------- appointments
