@@ -25,8 +25,10 @@ from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
+from tongban.exchange.api import router as exchange_router
 from tongban.notify.api import router as notify_router
 from tongban.org.api import router as org_router
+from tongban.registries.api import router as registries_router
 from tongban.supervision.api import router as supervision_router
 from tongban.workflow.api import router as workflow_router
 
@@ -63,6 +65,8 @@ api.add_router("/v1", workflow_router)
 api.add_router("/v1", supervision_router)
 api.add_router("/v1", cases_router)
 api.add_router("/v1", notify_router)
+api.add_router("/v1", exchange_router)
+api.add_router("/v1", registries_router)
 
 
 def error_response(

@@ -17,6 +17,8 @@ commands:
   worker [--once]                           deliver events and run periodic jobs
   audit verify | audit checkpoint           check or sign the tamper-evident audit log
   calendar add-working-days DATE N          the date N working days after DATE
+  exchange verify-log | exchange close-batch check or sign the exchange message log
+  registries sync [--source S] | report     sync the base registries, report reconciliation
   manage <django command> ...               any Django management command
 """
 
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(rest)
         _serve(options.host, options.port, options.workers, "tongban.settings.production")
         return 0
-    if command in {"worker", "audit", "calendar"}:
+    if command in {"worker", "audit", "calendar", "registries", "exchange"}:
         _setup("tongban.settings.base")
         from django.core.management import execute_from_command_line
 

@@ -15,6 +15,8 @@ urlpatterns = [
     path("supervision/", include("tongban.supervision.urls")),
     path("ratings/", include("tongban.supervision.ratings_urls")),
     path("messages/", include("tongban.notify.urls")),
+    path("exchange/", include("tongban.exchange.urls")),
+    path("registries/", include("tongban.registries.urls")),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("o/", include("tongban.accounts.oauth_urls", namespace="oauth2_provider")),

@@ -88,7 +88,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def site(live_server) -> str:
     """The demo province served by the live server (fresh for every test); its base URL."""
-    load_demo(progress=lambda _line: None, sample_cases=False)
+    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False)
     return live_server.url
 
 

@@ -46,23 +46,27 @@ def test_demo_runs_twice_and_shows_progress(demo_database):
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
         assert "[1/3] Migrating" in run.stdout and "demo data ready" in run.stdout
-    assert "new accounts: 13" in runs[0].stdout
+    assert "new accounts: 15" in runs[0].stdout
     assert "new accounts: 0" in runs[1].stdout
     assert "sample cases: 3" in runs[0].stdout
     assert "sample cases: already there" in runs[1].stdout
+    assert "exchange: 3 resources, client demo-rsj-system" in runs[1].stdout
 
 
 def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     database, _runs = demo_database
     counts = table_counts(database)
     assert counts["org_division"] == 7
-    assert counts["accounts_user"] == 13
+    assert counts["accounts_user"] == 15
     assert counts["accounts_citizenprofile"] == 2
-    assert counts["oauth2_provider_application"] == 1
+    assert counts["oauth2_provider_application"] == 2  # the OIDC client and demo-rsj-system
     assert counts["disclosure_article"] == 11
-    assert counts["accounts_staffrole"] == 10
+    assert counts["accounts_staffrole"] == 12
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
+    assert counts["exchange_resource"] == 3
+    assert counts["exchange_sharingrequest"] == 1
+    assert counts["exchange_exchangeclient"] == 1
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

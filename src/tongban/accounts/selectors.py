@@ -46,6 +46,33 @@ def user_for_api_token(raw_token: str) -> User | None:
     return user
 
 
+def oauth_client_for_token(raw_token: str) -> str | None:
+    """The client_id behind an unexpired client-credentials access token, or None.
+
+    Department systems calling the exchange gateway obtain these at ``/o/token/`` with
+    ``grant_type=client_credentials``; tokens issued to a user never count.
+    """
+    if not raw_token:
+        return None
+    checksum = hashlib.sha256(raw_token.encode()).hexdigest()
+    token = (
+        AccessToken.objects.select_related("application")
+        .filter(
+            token_checksum=checksum,
+            expires__gt=timezone.now(),
+            user__isnull=True,
+            application__isnull=False,
+        )
+        .first()
+    )
+    if token is None or token.application is None:
+        return None
+    application = token.application
+    if application.authorization_grant_type != application.GRANT_CLIENT_CREDENTIALS:
+        return None
+    return str(application.client_id)
+
+
 OIDC_ORIGINS_CACHE_KEY = "tongban:oidc-redirect-origins"
 
 

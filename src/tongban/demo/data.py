@@ -69,6 +69,8 @@ STAFF = [
     ("paidan", "周派单", "420100", "zsj", "dispatcher"),
     ("shuju", "吴数据", "420100", "zsj", "data_steward"),
     ("xg-scjg", "郑审批", "420900", "scjg", "reviewer"),
+    ("rsj-shuju", "钱数据", "420100", "rsj", "data_steward"),
+    ("gaj-shuju", "冯数据", "420100", "gaj", "data_steward"),
 ]
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import time, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
 from tongban.demo.cases_demo import load_cases
 from tongban.demo.catalog_loader import load_catalog
+from tongban.demo.exchange_demo import load_exchange
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
 from tongban.org.services import department_upsert, division_upsert
@@ -38,11 +41,16 @@ def _departments_for(code: str) -> list[tuple[str, str, bool]]:
 
 @transaction.atomic
 def load_demo(
-    progress: Progress = print, *, catalog: bool = True, sample_cases: bool = True
+    progress: Progress = print,
+    *,
+    catalog: bool = True,
+    sample_cases: bool = True,
+    exchange: bool = True,
 ) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
     not need its ~100 indexed implementations run much faster without it), and
-    ``sample_cases=False`` the sample applications (tests start with no cases)."""
+    ``sample_cases=False`` the sample applications (tests start with no cases) and
+    ``exchange=False`` the legacy systems behind the exchange gateway."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -119,6 +127,8 @@ def load_demo(
     progress(f"  service windows: {len(data.WINDOWS)}, new appointment slots: {counts['slots']}")
     if catalog and sample_cases:
         counts["cases"] = load_cases(progress)
+    if exchange:
+        counts["resources"] = load_exchange(progress, var_dir=Path(settings.VAR_DIR))
     return counts
 
 
