@@ -113,7 +113,14 @@ def markdown(run: dict[str, Any]) -> str:
         "# Tongban benchmark — latest run",
         "",
         f"- date: {machine['date']}; commit: {commit}; mode: {run['mode']}"
-        f" (N = {run['params']['cases']} cases; K = {run['params']['sizes']})",
+        f" (N = {run['params']['cases']} cases; K = {run['params']['sizes']}"
+        + (
+            f"; {run['params']['gateway_calls']} gateway calls per variant; "
+            f"{run['params']['log_records']} log records per mode"
+            if "gateway_calls" in run["params"]
+            else ""
+        )
+        + ")",
         f"- machine: {machine['cpu_count']} CPUs ({machine['cpu_model']}), load average at start "
         f"{machine['load_average_at_start']}; {machine['platform']}",
         f"- Python {machine['python']}, Django {machine['django']}, SpiffWorkflow "
@@ -219,5 +226,105 @@ def markdown(run: dict[str, Any]) -> str:
                 f"| {g['whole_bytes']:.2f}× | {g['whole_ms']:.2f}× "
                 f"| {g['engine_restore_ms']:.2f}× |"
             )
+    if any("gateway" in result for result in dbs.values()):
+        lines += _gateway_table(dbs)
+    if any("message_log" in result for result in dbs.values()):
+        lines += _message_log_table(dbs)
     lines += ["", f"Raw results: `{run['json']}`.", ""]
     return "\n".join(lines)
+
+
+LOOKUPS = {"by_id": "by ID number (1 row)", "page_100": "page of 100 rows"}
+
+
+def _gateway_table(dbs: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Exchange gateway overhead vs calling the adapter",
+        "",
+        "The same queries on the demo 公安 household register (resource 10100100001, a legacy "
+        "SQLite file whatever the platform database) by the demo client demo-rsj-system "
+        "(items name, id_number, address): **a** = the SQL adapter called directly "
+        "(`adapters.fetch_page` with the resource's field mappings); **b** = "
+        "`exchange.services.gateway_query` in-process (client and rate check, grant check, "
+        "mapping, masking, cursor, one hash-chained message log record, batch-signed as "
+        "configured); **c** = `POST /exchange/v1/10100100001/query` with a client-credentials "
+        "bearer token through Django's test client (middleware, auth, parsing, serialisation; no "
+        "socket). Pages are walked with the cursor. The variants run interleaved call by call; "
+        "ms per call, median / p95; *b/a*, *c/a* = ratios of medians; *stmts* = SQL statements "
+        "per call on the platform database.",
+        "",
+        "| database | lookup | calls | a: adapter ms | b: gateway_query ms | c: HTTP ms "
+        "| b/a | c/a | stmts b / c | log records/call b / c |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in dbs.items():
+        gateway = result.get("gateway")
+        if not gateway:
+            continue
+        for lookup, data in gateway["lookups"].items():
+            v, r = data["variants"], data["ratios"]
+            a, b, c = v["adapter"], v["service"], v["http"]
+            per_call = data["log_records_per_call"]
+            lines.append(
+                f"| {name} | {LOOKUPS.get(lookup, lookup)} | {data['calls']} "
+                f"| {_f(a['ms_median'], 2)} / {_f(a['ms_p95'], 2)} "
+                f"| {_f(b['ms_median'], 2)} / {_f(b['ms_p95'], 2)} "
+                f"| {_f(c['ms_median'], 2)} / {_f(c['ms_p95'], 2)} "
+                f"| {r['service_vs_adapter']:.2f}× | {r['http_vs_adapter']:.2f}× "
+                f"| {_f(b['statements_per_call'])} / {_f(c['statements_per_call'])} "
+                f"| {per_call['service']:g} / {per_call['http']:g} |"
+            )
+    return lines
+
+
+def _message_log_table(dbs: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## Message log: batch signing vs signing each message",
+        "",
+        "`exchange.services.message_record` (one transaction: lock the head, append the "
+        "hash-chained record) N times. *batch S*: a batch is signed (Merkle root of its "
+        "records, one platform signature) whenever S records are unsigned, and the tail is "
+        "closed with `message_batch_close` at the end, inside the timing, so every record is "
+        "signed: ⌈N/S⌉ signatures. *sign each* (baseline, simulated in the bench): batch "
+        "signing off, the platform signer signs each record's hash in the same loop, run in "
+        "two halves before and after the batch runs. *ratio* = records/s / sign-each "
+        "records/s. The whole log (chain and every batch signature) is verified afterwards.",
+        "",
+        "| database | mode | records | signatures | records/s | ms/record median | ms p95 "
+        "| ratio vs sign each |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    signatures = []
+    for name, result in dbs.items():
+        log = result.get("message_log")
+        if not log:
+            continue
+        runs = log["variants"]
+        configured = log.get("configured_batch_size")
+        for key, run in runs.items():
+            if key == "sign_each":
+                mode, ratio = "sign each", "1.00×"
+            else:
+                note = " (configured)" if run["batch_size"] == configured else ""
+                mode = f"batch {run['batch_size']}{note}"
+                ratio = f"{log['ratios'][f'{key}_vs_sign_each']:.2f}×"
+            lines.append(
+                f"| {name} | {mode} | {run['records']} | {run['signatures']} "
+                f"| {_f(run['per_s'])} | {_f(run['ms_median'], 2)} | {_f(run['ms_p95'], 2)} "
+                f"| {ratio} |"
+            )
+        sig = log["signature"]
+        share = runs["sign_each"].get("sign_share")
+        share_text = f"; signing is {share:.0%} of the sign-each time" if share else ""
+        signatures.append(
+            f"- {name}: one {sig['algorithm']} signature {_f(sig['sign']['ms_median'], 2)} ms "
+            f"median ({_f(sig['sign']['ms_p95'], 2)} ms p95, n = {sig['sign']['ops']}); building "
+            f"the platform signer from its key (done once per batch) "
+            f"{_f(sig['signer_build_ms_median'], 2)} ms{share_text}"
+        )
+    if signatures:
+        lines += ["", "Signature cost on this machine (software key, in-process):", ""]
+        lines += signatures
+    return lines

@@ -59,14 +59,17 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["org_division"] == 7
     assert counts["accounts_user"] == 15
     assert counts["accounts_citizenprofile"] == 2
-    assert counts["oauth2_provider_application"] == 2  # the OIDC client and demo-rsj-system
+    # the OIDC client and the exchange clients
+    assert counts["oauth2_provider_application"] == 1 + counts["exchange_exchangeclient"]
     assert counts["disclosure_article"] == 11
     assert counts["accounts_staffrole"] == 12
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
     assert counts["exchange_resource"] == 3
-    assert counts["exchange_sharingrequest"] == 1
-    assert counts["exchange_exchangeclient"] == 1
+    assert counts["exchange_sharingrequest"] == 4  # 人社 on 公安; the registries on 3
+    assert counts["registries_registrysource"] == 4
+    # demo-rsj-system, tongban-registries (the registries' sync), the platform's own client
+    assert counts["exchange_exchangeclient"] == 3
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

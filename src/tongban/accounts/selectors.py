@@ -249,3 +249,15 @@ def staff_with_role(*, division_code: str, department_code: str, role: str) -> l
         .values_list("user_id", flat=True)
         .distinct()[:200]
     )
+
+
+def applicant_identifier(user: User) -> tuple[str, str] | None:
+    """(kind, plaintext ID number or credit code) of an applicant, for looking them up in a
+    shared resource on their behalf; never for display (use ``applicant_identity``)."""
+    if user.kind == UserKind.CITIZEN:
+        citizen = CitizenProfile.objects.filter(user=user).first()
+        return ("person", citizen.id_number) if citizen is not None else None
+    if user.kind == UserKind.ENTERPRISE:
+        enterprise = getattr(user, "enterprise", None)
+        return ("legal", enterprise.credit_code) if enterprise is not None else None
+    return None

@@ -61,6 +61,16 @@ class RequiredMaterialOut(Schema):
     provided: bool
 
 
+class FetchedOut(Schema):
+    name: str
+    ok: bool
+    source: str
+    reason: str
+    message_id: str
+    fetched_at: datetime
+    data: dict[str, Any]
+
+
 class CorrectionOut(Schema):
     issued_at: datetime
     items: list[str]
@@ -99,6 +109,7 @@ class CaseOut(CaseSummaryOut):
     result_reason: str
     materials: list[MaterialOut]
     required_materials: list[RequiredMaterialOut]
+    fetched_materials: list[FetchedOut]
     corrections: list[CorrectionOut]
     timeline: list[TimelineOut]
 
@@ -217,6 +228,18 @@ def case_out(case: Case) -> CaseOut:
         required_materials=[
             RequiredMaterialOut(name=n, required=r, provided=n in provided)
             for n, r in services.required_material_names(case)
+        ],
+        fetched_materials=[
+            FetchedOut(
+                name=f.name,
+                ok=f.ok,
+                source=f.source_label,
+                reason=f.reason,
+                message_id=f.message_id,
+                fetched_at=f.fetched_at,
+                data=f.data or {},
+            )
+            for f in selectors.case_fetched(case)
         ],
         corrections=[
             CorrectionOut(

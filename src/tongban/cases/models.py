@@ -209,6 +209,29 @@ class CaseMaterial(models.Model):
         return self.name
 
 
+class FetchedMaterial(models.Model):
+    """A material the platform fetched through the exchange gateway instead of asking the
+    applicant for it (“已由系统自动获取”), with where it came from."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="fetched")
+    name = models.CharField(_("材料名称"), max_length=200)
+    resource_code = models.CharField(_("共享资源编码"), max_length=40)
+    source_label = models.CharField(_("来源"), max_length=300, blank=True)
+    ok = models.BooleanField(_("已获取"), default=False)
+    reason = models.CharField(_("未获取原因"), max_length=300, blank=True)
+    message_id = models.CharField(_("交换消息编号"), max_length=64, blank=True)
+    # What the source said (e.g. name, ID number, address): personal data, encrypted.
+    data = EncryptedJSONField(_("获取的数据"), default=dict)
+    fetched_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["case", "name"], name="cases_fetched_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CorrectionNotice(models.Model):
     """A one-time correction notice (一次性告知补正) listing everything to correct."""
 

@@ -18,6 +18,7 @@ from tongban.cases.models import (
     CaseEvent,
     CaseMaterial,
     CorrectionNotice,
+    FetchedMaterial,
     ServiceWindow,
     StoredFile,
 )
@@ -208,3 +209,35 @@ def case_numbers(case_ids: list[int]) -> dict[int, str]:
     """Case numbers by id, for lists that know only ids (e.g. the staff inbox)."""
     rows = Case.objects.filter(pk__in=case_ids[:200]).values_list("pk", "number")
     return {pk: number for pk, number in rows}
+
+
+def case_fetched(case: Case) -> list[FetchedMaterial]:
+    return list(case.fetched.order_by("id")[:100])
+
+
+@dataclass(frozen=True)
+class MaterialCounts:
+    """How submitted cases got their materials: uploaded, reused or fetched by the platform."""
+
+    uploaded: int
+    reused: int
+    fetched: int
+    fetch_failed: int
+
+    @property
+    def fetched_share(self) -> float | None:
+        total = self.uploaded + self.reused + self.fetched
+        return round(self.fetched / total, 4) if total else None
+
+
+def material_counts(*, division_codes: list[str]) -> MaterialCounts:
+    """Material counts of the submitted cases of the given divisions (自动获取率)."""
+    cases = Case.objects.filter(division_code__in=division_codes).exclude(status=CaseStatus.DRAFT)
+    attached = CaseMaterial.objects.filter(case__in=cases)
+    fetched = FetchedMaterial.objects.filter(case__in=cases)
+    return MaterialCounts(
+        uploaded=attached.filter(reused=False).count(),
+        reused=attached.filter(reused=True).count(),
+        fetched=fetched.filter(ok=True).count(),
+        fetch_failed=fetched.filter(ok=False).count(),
+    )

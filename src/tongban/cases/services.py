@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongban.accounts.selectors import applicant_identity
+from tongban.accounts.selectors import applicant_identifier, applicant_identity
 from tongban.cases import events, selectors
 from tongban.cases.models import (
     OPEN_STATUSES,
@@ -41,15 +41,24 @@ from tongban.cases.models import (
     CaseStatus,
     Channel,
     CorrectionNotice,
+    FetchedMaterial,
     IdempotencyKey,
     ServiceWindow,
     StoredFile,
 )
 from tongban.catalog import selectors as catalog
 from tongban.catalog.services import schema_errors
-from tongban.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from tongban.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from tongban.core.selectors import add_working_days, is_workday
 from tongban.core.services import audit_record, event_emit
+from tongban.exchange import selectors as exchange_selectors
+from tongban.exchange import services as exchange
 from tongban.workflow import services as workflow
 
 BUSINESS_TYPE = "case"
@@ -495,7 +504,85 @@ def process_variables(case: Case) -> dict[str, Any]:
     }
 
 
+def fetched_material_specs(case: Case) -> list[tuple[str, str]]:
+    """(name, resource code) of the materials the platform fetches instead of asking for
+    them (共享获取); an empty code means the applicant's identity resource."""
+    if case.bundle_id is not None:
+        found = catalog.bundle_materials(catalog.bundle_get(case.item_code))
+        return [(m.name, m.resource_code) for m in found if m.source == "registry"]
+    if case.implementation is None:
+        return []
+    return [
+        (m.name, m.resource_code)
+        for m in catalog.materials_of(case.implementation)
+        if m.source == "registry"
+    ]
+
+
+def _fetch_materials(case: Case) -> None:
+    """Ask the exchange gateway for what government already holds, so the applicant need
+    not hand it over (“不再重复提交”). A failure is recorded for the window to verify by
+    hand; it never blocks the submission."""
+    identifier = applicant_identifier(case.applicant)
+    for name, resource_code in fetched_material_specs(case):
+        if identifier is None:
+            continue
+        kind, value = identifier
+        code = resource_code or settings.TONGBAN_IDENTITY_RESOURCES.get(kind, "")
+        fetched = FetchedMaterial(case=case, name=name, resource_code=code)
+        _fetch_one(case, fetched, kind, value)
+        fetched.save()
+        title = (
+            _("系统自动获取材料：%(name)s（来源：%(source)s）")
+            % {"name": name, "source": fetched.source_label}
+            if fetched.ok
+            else _("未能自动获取材料：%(name)s（%(reason)s），由窗口人工核验")
+            % {"name": name, "reason": fetched.reason}
+        )
+        case_timeline_add(case_id=case.pk, actor=None, action="fetch", title=title)
+
+
+def _fetch_one(case: Case, fetched: FetchedMaterial, kind: str, value: str) -> None:
+    client_id = settings.TONGBAN_PLATFORM_EXCHANGE_CLIENT
+    client = exchange_selectors.exchange_client_get(client_id)
+    try:
+        resource = exchange_selectors.resource_get(fetched.resource_code)
+    except NotFound:
+        fetched.reason = _("共享资源 %(code)s 不存在") % {"code": fetched.resource_code}
+        return
+    fetched.source_label = (
+        f"{resource.provider.division.name}{resource.provider.name}·{resource.name}"
+    )
+    granted = (
+        exchange_selectors.granted_keys(consumer_id=client.department_id, resource_id=resource.pk)
+        if client is not None
+        else None
+    )
+    if not granted:
+        fetched.reason = _("平台未获得该资源的共享授权")
+        return
+    key = "id_number" if kind == "person" else "credit_code"
+    try:
+        with transaction.atomic():
+            answer = exchange.gateway_query(
+                client_id=client_id,
+                resource_code=resource.code,
+                filters={key: value},
+                fields=sorted(granted),
+                purpose=_("办件 %(number)s 自动获取申请材料") % {"number": case.number},
+                limit=1,
+            )
+    except DomainError as exc:
+        fetched.reason = exc.message[:300]
+        return
+    if not answer.items:
+        fetched.reason = _("共享资源中没有申请人的记录")
+        return
+    fetched.ok, fetched.message_id, fetched.data = True, answer.message_id, answer.items[0]
+
+
 def _first_submit(case: Case, user: Any, now: datetime) -> Case:
+    _fetch_materials(case)
     case.first_submitted_at = case.submitted_at = now
     case.correction_due = add_working_days(timezone.localdate(now), INTAKE_CORRECTION_DAYS)
     _move(case, CaseStatus.SUBMITTED, actor=user, action="submit", title=_("提交申请"))

@@ -194,7 +194,7 @@ class ImplementationForm(forms.ModelForm):
 class MaterialInline(StewardInline):
     model = Material
     extra = 0
-    fields = ["position", "name", "required", "source", "blank_form", "notes"]
+    fields = ["position", "name", "required", "source", "resource_code", "blank_form", "notes"]
 
 
 @admin.register(ItemImplementation)

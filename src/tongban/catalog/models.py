@@ -134,6 +134,10 @@ class Material(models.Model):
         blank=True,
         validators=[FileExtensionValidator(BLANK_FORM_EXTENSIONS)],
     )
+    # For materials the platform fetches (共享获取): the exchange resource to ask; empty =
+    # the applicant's identity resource (population for persons, enterprises for legal
+    # persons, TONGBAN_IDENTITY_RESOURCES).
+    resource_code = models.CharField(_("共享资源编码"), max_length=40, blank=True)
     example = models.TextField(_("示例样表说明"), blank=True)
     notes = models.TextField(_("填报须知"), blank=True)
 

@@ -212,6 +212,7 @@ class BundleMaterial:
     source_label: str
     items: tuple[str, ...]
     provided_by: str = ""  # an item of the same bundle whose result this material is
+    resource_code: str = ""  # for fetched materials: the exchange resource to ask
 
 
 def bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
@@ -240,6 +241,7 @@ def bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
                 "source": material.source,
                 "source_label": material.get_source_display(),
                 "items": [],
+                "resource_code": material.resource_code,
             },
         )
         entry["required"] = entry["required"] or material.required
@@ -254,6 +256,7 @@ def bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
             source_label=v["source_label"],
             items=tuple(v["items"]),
             provided_by=results.get(name, ""),
+            resource_code=v["resource_code"],
         )
         for name, v in merged.items()
     ]

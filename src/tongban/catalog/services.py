@@ -405,6 +405,7 @@ def _material_write(
     position: int = 0,
     example: str = "",
     notes: str = "",
+    resource_code: str = "",
     blank_form: tuple[str, bytes] | None = None,
 ) -> tuple[Material, Outcome]:
     name = (name or "").strip()
@@ -417,6 +418,7 @@ def _material_write(
         "position": position,
         "example": example,
         "notes": notes,
+        "resource_code": (resource_code or "").strip(),
     }
     if blank_form is not None:
         values["blank_form"] = _store_blank_form(*blank_form)

@@ -134,3 +134,6 @@ WINDOWS = [
 SLOT_TIMES = [("09:00", "09:30"), ("09:30", "10:00"), ("10:00", "10:30"), ("14:30", "15:00")]
 SLOT_DAYS = 10
 SLOT_CAPACITY = 2
+
+# The platform's own exchange client (a demo value; production secrets are generated).
+PLATFORM_CLIENT_SECRET = "demo-platform-fetch-secret"  # noqa: S105 - published demo value

@@ -1,8 +1,10 @@
 """The demo's data sharing: the legacy systems of 武汉市 behind adapters, their resources in
-the catalog, and 武汉市人社局's system as an exchange client with a grant.
+the catalog, 武汉市人社局's system as an exchange client with a grant, and the base
+registries' sync service as an exchange client of 武汉市政务服务和大数据管理局 with grants on
+the three resources and one ``RegistrySource`` per source it reads.
 
-Everything goes through the exchange services, as a data steward would do it in the admin:
-adapters and field mappings are configuration, not code.
+Everything goes through the exchange and registries services, as a data steward would do
+it in the admin: adapters, field mappings and registry sources are configuration, not code.
 """
 
 from __future__ import annotations
@@ -18,11 +20,18 @@ from tongban.exchange import services as exchange
 from tongban.exchange.selectors import granted_keys, resource_get
 from tongban.exchange.services import ItemSpec
 from tongban.org.selectors import department_by_code
+from tongban.registries import services as registries
+from tongban.registries.readers import item_keys
 
 Progress = Callable[[str], None]
 
 CITY = "420100"
 CLIENT_ID, CLIENT_SECRET = "demo-rsj-system", "demo-rsj-secret"
+# The base registries' sync service (a demo secret: fixed so that the demo is reproducible).
+REGISTRIES_CLIENT_ID = "tongban-registries"
+REGISTRIES_CLIENT_SECRET = "demo-Rg7vQ2kX9mLp4TzW8nHc3JdB6yFs5aEu"  # noqa: S105
+POPULATION, ENTERPRISES, INSURED = "10100100001", "20100100001", "30200100001"
+PAYING = {"正常参保": "active", "领取待遇": "active"}
 SEX = json.dumps({"0": "未知", "1": "男", "2": "女", "9": "未说明"}, ensure_ascii=False)
 PERSON_STATUS = json.dumps({"0": "正常", "1": "注销"}, ensure_ascii=False)
 ENTERPRISE_STATUS = json.dumps({"1": "存续", "2": "注销", "3": "吊销"}, ensure_ascii=False)
@@ -57,9 +66,11 @@ def _resources(legacy: Path) -> list[DemoResource]:
             config={
                 "url": f"sqlite:///{legacy / 'gongan_hjxt.sqlite3'}",
                 "table": "T_RK_JBXX",
+                "order_by": "RYBH",
                 "timeout": 5,
             },
             items=(
+                ("person_no", "人员编号", "RYBH", ("trim",), "none", "internal", False),
                 ("name", "姓名", "XM", ("trim",), "none", "internal", True),
                 (
                     "id_number",
@@ -73,6 +84,15 @@ def _resources(legacy: Path) -> list[DemoResource]:
                 ("sex", "性别", "XB", (f"code:{SEX}",), "none", "internal", False),
                 ("birth_date", "出生日期", "CSRQ", ("date:%Y%m%d",), "none", "internal", False),
                 ("address", "户籍地址", "HJDZ", ("trim",), "none", "internal", False),
+                (
+                    "division",
+                    "户籍地址区划代码",
+                    "HJDZ_QHDM",
+                    ("trim",),
+                    "none",
+                    "internal",
+                    False,
+                ),
                 ("phone", "联系电话", "LXDH", ("trim",), "phone", "sensitive", False),
                 (
                     "status",
@@ -97,9 +117,11 @@ def _resources(legacy: Path) -> list[DemoResource]:
             config={
                 "url": f"sqlite:///{legacy / 'scjg_qydj.sqlite3'}",
                 "table": "QY_JBXX",
+                "order_by": "NBXH",
                 "timeout": 5,
             },
             items=(
+                ("nbxh", "内部序号", "NBXH", ("trim",), "none", "internal", False),
                 (
                     "credit_code",
                     "统一社会信用代码",
@@ -111,7 +133,17 @@ def _resources(legacy: Path) -> list[DemoResource]:
                 ),
                 ("name", "企业名称", "QYMC", ("trim",), "none", "public", True),
                 ("legal_representative", "法定代表人", "FDDBR", ("trim",), "none", "public", False),
+                (
+                    "legal_rep_id_number",
+                    "法定代表人证件号码",
+                    "FDDBR_ZJHM",
+                    ("trim", "upper"),
+                    "none",
+                    "sensitive",
+                    False,
+                ),
                 ("address", "住所", "ZS", ("trim",), "none", "public", False),
+                ("division", "住所区划代码", "ZS_QHDM", ("trim",), "none", "public", False),
                 ("founded_on", "成立日期", "CLRQ", ("date:%Y-%m-%d",), "none", "public", False),
                 (
                     "status",
@@ -135,10 +167,22 @@ def _resources(legacy: Path) -> list[DemoResource]:
             kind="file",
             config={"path": str(legacy / "rsj_shebao_export.csv"), "format": "csv"},
             items=(
+                ("person_no", "个人编号", "个人编号", ("trim",), "none", "internal", False),
                 ("name", "姓名", "姓名", ("strip_spaces",), "none", "internal", False),
+                ("sex", "性别", "性别", ("trim",), "none", "internal", False),
                 ("id_number", "身份证号", "身份证号", ("trim", "upper"), "none", "sensitive", True),
+                ("address", "联系地址", "联系地址", ("trim",), "none", "internal", False),
                 ("insurance_status", "参保状态", "参保状态", ("trim",), "none", "internal", False),
                 ("employer", "参保单位", "参保单位", ("trim",), "none", "internal", False),
+                (
+                    "employer_credit_code",
+                    "单位统一社会信用代码",
+                    "单位统一社会信用代码",
+                    ("trim", "upper"),
+                    "none",
+                    "internal",
+                    False,
+                ),
                 ("last_paid", "最近缴费月份", "最近缴费月份", ("trim",), "none", "internal", False),
             ),
         ),
@@ -205,6 +249,131 @@ def _grant_population_to_rsj() -> None:
     )
 
 
+# (source, kind, label, resource, {registry attribute: item key or value map}, derive)
+REGISTRY_SOURCES: tuple[tuple[str, str, str, str, dict[str, object], str], ...] = (
+    (
+        "gongan",
+        "person",
+        "武汉市公安局户籍系统",
+        POPULATION,
+        {
+            "source_id": "person_no",
+            "name": "name",
+            "id_number": "id_number",
+            "sex": "sex",
+            "birth_date": "birth_date",
+            "address": "address",
+            "division_code": "division",
+            "status": "status",
+        },
+        "",
+    ),
+    (
+        "scjg",
+        "legal",
+        "武汉市市场监管企业登记系统",
+        ENTERPRISES,
+        {
+            "source_id": "nbxh",
+            "credit_code": "credit_code",
+            "name": "name",
+            "legal_rep_name": "legal_representative",
+            "legal_rep_id_number": "legal_rep_id_number",
+            "address": "address",
+            "division_code": "division",
+            "status": "status",
+        },
+        "",
+    ),
+    (
+        "rsj",
+        "person",
+        "武汉市人社局参保人员信息",
+        INSURED,
+        {
+            "source_id": "person_no",
+            "name": "name",
+            "sex": "sex",
+            "id_number": "id_number",
+            "address": "address",
+            # Paying or drawing a pension says the person is there; other states say nothing.
+            "status": {"item": "insurance_status", "values": PAYING, "default": ""},
+            "employer_credit_code": "employer_credit_code",
+        },
+        "",
+    ),
+    (
+        "rsj",
+        "legal",
+        "武汉市人社局参保单位（由参保人员推出）",
+        INSURED,
+        {
+            "employer_credit_code": "employer_credit_code",
+            "employer_name": "employer",
+            "status": {"item": "insurance_status", "values": PAYING, "default": ""},
+        },
+        "employers",
+    ),
+)
+# Which provider steward approves the registries' request on each resource (None: the
+# resource is shared unconditionally and the request is granted at once).
+REGISTRY_APPROVERS = {POPULATION: "gaj-shuju", ENTERPRISES: None, INSURED: "rsj-shuju"}
+
+
+def _registry_items(resource_code: str) -> list[str]:
+    keys: list[str] = []
+    for _source, _kind, _label, code, attributes, _derive in REGISTRY_SOURCES:
+        if code == resource_code:
+            keys += item_keys(attributes)
+    return list(dict.fromkeys(keys))
+
+
+def _grant_registries() -> None:
+    """武汉市大数据局's data steward asks for the items the base registries read; the
+    providers' stewards approve (市场监管's resource is unconditional)."""
+    zsj = _department_id("zsj")
+    steward = user_by_username("shuju")
+    for code, approver in REGISTRY_APPROVERS.items():
+        wanted = _registry_items(code)
+        granted = granted_keys(consumer_id=zsj, resource_id=resource_get(code).pk)
+        if granted is not None and set(wanted) <= set(granted):
+            continue
+        request = exchange.sharing_request_create(
+            actor=steward,
+            consumer_id=zsj,
+            resource_code=code,
+            items=wanted,
+            purpose="人口库、法人库（基础库）数据同步与比对核查",
+        )
+        if approver is not None:
+            exchange.sharing_request_approve(
+                actor=user_by_username(approver),
+                request_id=request.pk,
+                reason="用于基础库建设，同意共享",
+            )
+
+
+def _load_registries() -> int:
+    exchange.exchange_client_upsert(
+        client_id=REGISTRIES_CLIENT_ID,
+        client_secret=REGISTRIES_CLIENT_SECRET,
+        name="通办基础库同步服务",
+        department_id=_department_id("zsj"),
+    )
+    _grant_registries()
+    for source, kind, label, code, attributes, derive in REGISTRY_SOURCES:
+        registries.registry_source_upsert(
+            source=source,
+            kind=kind,
+            label=label,
+            resource_code=code,
+            client_id=REGISTRIES_CLIENT_ID,
+            attribute_map=dict(attributes),
+            derive=derive,
+        )
+    return len(REGISTRY_SOURCES)
+
+
 def load_exchange(progress: Progress, *, var_dir: Path) -> int:
     """Build the legacy sources (idempotent), register them and the demo client."""
     legacy = var_dir / "legacy"
@@ -220,4 +389,6 @@ def load_exchange(progress: Progress, *, var_dir: Path) -> int:
     )
     _grant_population_to_rsj()
     progress(f"  exchange: {len(resources)} resources, client {CLIENT_ID}")
+    sources = _load_registries()
+    progress(f"  registries: client {REGISTRIES_CLIENT_ID}, {sources} registry sources")
     return len(resources)

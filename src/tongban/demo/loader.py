@@ -26,6 +26,7 @@ from tongban.demo.catalog_loader import load_catalog
 from tongban.demo.exchange_demo import load_exchange
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
+from tongban.exchange.services import exchange_client_upsert
 from tongban.org.services import department_upsert, division_upsert
 
 Progress = Callable[[str], None]
@@ -125,11 +126,23 @@ def load_demo(
         counts.update(load_catalog(progress))
     counts["slots"] = _load_windows()
     progress(f"  service windows: {len(data.WINDOWS)}, new appointment slots: {counts['slots']}")
-    if catalog and sample_cases:
-        counts["cases"] = load_cases(progress)
     if exchange:
         counts["resources"] = load_exchange(progress, var_dir=Path(settings.VAR_DIR))
+        _platform_client(departments[("420100", "zsj")])
+    if catalog and sample_cases:
+        counts["cases"] = load_cases(progress)
     return counts
+
+
+def _platform_client(department_id: int) -> None:
+    """The platform's own exchange client: it fetches materials government already holds
+    when an application is submitted (a department system of 武汉市政务服务和大数据管理局)."""
+    exchange_client_upsert(
+        client_id=settings.TONGBAN_PLATFORM_EXCHANGE_CLIENT,
+        client_secret=data.PLATFORM_CLIENT_SECRET,
+        name="一网通办平台（申请材料自动获取）",
+        department_id=department_id,
+    )
 
 
 def _load_windows() -> int:

@@ -9,6 +9,11 @@ Three kinds, all configured as data (``Adapter.config``) and read through field 
 * ``rest``: an HTTP GET with the filters as query parameters, JSON list in the answer.
 * ``file``: CSV (utf-8-sig by default) or XLSX (openpyxl read-only), cached by mtime.
 
+Every kind pages (``fetch_page``): ``sql`` by keyset on the unique column named by
+``config["order_by"]`` (by offset when none is configured), ``rest`` and ``file`` by row
+number. A position is a small dict (``{"key": ...}`` or ``{"offset": n}``) that the gateway
+hands out as an opaque, encrypted cursor.
+
 Errors surface as :class:`AdapterFailed` or :class:`AdapterTimeout`; the gateway turns them
 into 502 and 504.
 """
@@ -82,10 +87,24 @@ class Query:
     filters: dict[str, Any]
     limit: int
     timeout: float
+    # Where the previous page ended (``Page.next`` of that page); None for the first page.
+    after: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    # Where the next page starts, or None when this page is the last one.
+    next: dict[str, Any] | None
 
 
 def fetch(query: Query) -> list[dict[str, Any]]:
     """Rows of normalised values keyed by data item key, at most ``query.limit``."""
+    return fetch_page(query).rows
+
+
+def fetch_page(query: Query) -> Page:
+    """One page of rows (at most ``query.limit``) from ``query.after`` on."""
     missing = [k for k in [*query.wanted, *query.filters] if k not in query.fields]
     if missing:
         raise AdapterFailed(f"no field mapping for {', '.join(sorted(set(missing)))}")
@@ -96,6 +115,15 @@ def fetch(query: Query) -> list[dict[str, Any]]:
     if query.kind == "file":
         return _file_fetch(query)
     raise AdapterFailed(f"unknown adapter kind {query.kind!r}")
+
+
+def _offset(after: dict[str, Any] | None) -> int:
+    if not after:
+        return 0
+    offset = after.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise AdapterFailed("bad paging position")
+    return offset
 
 
 # ------------------------------------------------------------------------- configuration
@@ -139,6 +167,11 @@ def config_check(kind: str, config: Any) -> dict[str, Any]:
                     raise AdapterConfigError(_("表名只能包含字母、数字和下划线"))
         if query:
             select_only(str(query))
+        order_by = config.get("order_by")
+        if order_by is not None and (
+            not isinstance(order_by, str) or not IDENTIFIER.match(order_by)
+        ):
+            raise AdapterConfigError(_("分页排序列（order_by）只能包含字母、数字和下划线"))
     elif kind == "rest":
         base = config.get("base_url")
         if not isinstance(base, str) or not re.match(r"^https?://", base):
@@ -210,16 +243,34 @@ def _source_selectable(config: dict[str, Any], columns: Iterable[str]) -> Any:
     return sa.table(name, *cols, schema=schema or None)
 
 
-def _sql_fetch(q: Query) -> list[dict[str, Any]]:
+POSITION = "tongban_position"
+
+
+def _sql_fetch(q: Query) -> Page:
     url = str(q.config["url"])
     engine = _engine(q.adapter_id, url)
+    order_by = str(q.config.get("order_by") or "")
     used = [q.fields[k].source for k in [*q.wanted, *q.filters]]
-    source = _source_selectable(q.config, used)
-    statement = sa.select(*[source.c[q.fields[k].source].label(k) for k in q.wanted])
+    source = _source_selectable(q.config, [*used, order_by] if order_by else used)
+    columns = [source.c[q.fields[k].source].label(k) for k in q.wanted]
+    if order_by:
+        columns.append(source.c[order_by].label(POSITION))
+    statement = sa.select(*columns)
     for key, value in q.filters.items():
         field = q.fields[key]
         statement = statement.where(source.c[field.source] == field.to_source(value))
-    statement = statement.limit(q.limit)
+    offset = 0
+    if order_by:
+        if q.after:
+            if "key" not in q.after:
+                raise AdapterFailed("bad paging position")
+            statement = statement.where(source.c[order_by] > q.after["key"])
+        statement = statement.order_by(source.c[order_by])
+    else:
+        offset = _offset(q.after)
+        statement = statement.offset(offset) if offset else statement
+    # One row more than asked says whether there is a next page.
+    statement = statement.limit(q.limit + 1)
     try:
         with engine.connect() as conn:
             rows = _execute(conn, statement, q.timeout)
@@ -230,7 +281,14 @@ def _sql_fetch(q: Query) -> list[dict[str, Any]]:
         if "interrupted" in text or "statement timeout" in text or "canceling statement" in text:
             raise AdapterTimeout(text[:200]) from exc
         raise AdapterFailed(text[:200]) from exc
-    return [{k: q.fields[k].read(row[k]) for k in q.wanted} for row in rows]
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
+    position: dict[str, Any] | None = None
+    if more and order_by:
+        position = {"key": rows[-1][POSITION]}
+    elif more:
+        position = {"offset": offset + q.limit}
+    return Page([{k: q.fields[k].read(row[k]) for k in q.wanted} for row in rows], position)
 
 
 def _execute(conn: sa.Connection, statement: Any, timeout: float) -> list[Any]:
@@ -258,7 +316,7 @@ def _matches(row: dict[str, Any], filters: dict[str, Any]) -> bool:
     return all(str(row.get(k)) == str(v) for k, v in filters.items())
 
 
-def _rest_fetch(q: Query) -> list[dict[str, Any]]:
+def _rest_fetch(q: Query) -> Page:
     url = str(q.config["base_url"]).rstrip("/")
     if q.config.get("path"):
         url += "/" + str(q.config["path"]).lstrip("/")
@@ -292,16 +350,20 @@ def _rest_fetch(q: Query) -> list[dict[str, Any]]:
     return _normalised([r for r in data if isinstance(r, dict)], q)
 
 
-def _normalised(raw_rows: Iterable[dict[str, Any]], q: Query) -> list[dict[str, Any]]:
+def _normalised(raw_rows: list[dict[str, Any]], q: Query) -> Page:
+    """Matching rows from raw row number ``after["offset"]`` on; the next page starts
+    after the last row returned."""
     keys = list(dict.fromkeys([*q.wanted, *q.filters]))
     found: list[dict[str, Any]] = []
-    for raw in raw_rows:
+    start = _offset(q.after)
+    for number in range(start, len(raw_rows)):
+        raw = raw_rows[number]
         row = {k: q.fields[k].read(raw.get(q.fields[k].source)) for k in keys}
         if _matches(row, q.filters):
-            found.append({k: row[k] for k in q.wanted})
             if len(found) >= q.limit:
-                break
-    return found
+                return Page(found, {"offset": number})
+            found.append({k: row[k] for k in q.wanted})
+    return Page(found, None)
 
 
 # ---------------------------------------------------------------------------------- file
@@ -351,5 +413,5 @@ def _read_xlsx(path: Path, sheet: Any) -> list[dict[str, Any]]:
         book.close()
 
 
-def _file_fetch(q: Query) -> list[dict[str, Any]]:
+def _file_fetch(q: Query) -> Page:
     return _normalised(_file_rows(q.config), q)

@@ -375,11 +375,13 @@ class QueryIn(Schema):
     fields: list[str]
     purpose: str
     limit: int = services.DEFAULT_LIMIT
+    after: str | None = None
 
 
 class QueryOut(Schema):
     items: list[dict[str, Any]]
     message_id: str
+    next: str | None = None
 
 
 def _error(
@@ -424,7 +426,8 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def gateway_query(request: HttpRequest, resource_code: str, body: QueryIn) -> QueryOut:
     """Query granted data items of a resource. ``filters`` are equality conditions on
     filterable items, ``fields`` the items wanted, ``purpose`` the business reason,
-    ``limit`` at most 100 (default 20)."""
+    ``limit`` at most 100 (default 20). ``next`` in the answer is the cursor of the
+    following page: send it back as ``after`` (null on the last page)."""
     answer = services.gateway_query(
         client_id=str(request.auth),  # type: ignore[attr-defined]
         resource_code=resource_code,
@@ -432,5 +435,6 @@ def gateway_query(request: HttpRequest, resource_code: str, body: QueryIn) -> Qu
         fields=list(body.fields),
         purpose=body.purpose,
         limit=body.limit,
+        after=body.after,
     )
-    return QueryOut(items=answer.items, message_id=answer.message_id)
+    return QueryOut(items=answer.items, message_id=answer.message_id, next=answer.next)

@@ -6,6 +6,7 @@ hash-chained, batch-signed message log (交换日志)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -23,7 +24,13 @@ from django.utils.translation import gettext as _
 from oauth2_provider.models import get_application_model
 
 from tongban.accounts.selectors import staff_has_role
-from tongban.core.crypto import platform_signer, sm3_hex
+from tongban.core.crypto import (
+    DecryptionError,
+    decrypt_field,
+    encrypt_field,
+    platform_signer,
+    sm3_hex,
+)
 from tongban.core.errors import (
     DomainError,
     NotFound,
@@ -584,6 +591,29 @@ def _rate_check(client_id: str) -> None:
 class GatewayAnswer:
     items: list[dict[str, Any]]
     message_id: str
+    # Opaque cursor of the next page (pass it as ``after``), None on the last page.
+    next: str | None = None
+
+
+def _cursor_encode(resource_code: str, filters: dict[str, Any], position: Any) -> str:
+    """An encrypted (SM4-GCM) position: opaque to clients, tamper-evident, and only
+    valid for the resource and filters it was given for."""
+    scope = sm3_hex(canonical({"resource": resource_code, "filters": filters}))[:16]
+    return encrypt_field(json.dumps({"s": scope, "p": position}, ensure_ascii=False))
+
+
+def _cursor_decode(cursor: Any, resource_code: str, filters: dict[str, Any]) -> Any:
+    invalid = ValidationFailed(_("分页参数 after 无效，请使用上一页返回的 next"), field="after")
+    if not isinstance(cursor, str) or len(cursor) > 2000:
+        raise invalid
+    try:
+        data = json.loads(decrypt_field(cursor))
+    except (DecryptionError, ValueError):
+        raise invalid from None
+    scope = sm3_hex(canonical({"resource": resource_code, "filters": filters}))[:16]
+    if not isinstance(data, dict) or data.get("s") != scope or not isinstance(data.get("p"), dict):
+        raise invalid
+    return data["p"]
 
 
 def _denied_item(item: DataItem) -> PermissionDenied:
@@ -601,12 +631,15 @@ def gateway_query(
     fields: list[str],
     purpose: str,
     limit: int = DEFAULT_LIMIT,
+    after: str | None = None,
 ) -> GatewayAnswer:
     """Answer a department system's query through the resource's adapter (共享交换).
 
     Checks the client's rate, the grant of its department item by item, reads the source,
     masks items for every consumer but the provider itself, and writes one message log
-    record for the exchange whatever its outcome.
+    record for the exchange whatever its outcome. Answers are pages of at most ``limit``
+    rows: ``next`` is the cursor to pass as ``after`` for the following page (one more
+    call, one more logged message), None on the last page.
     """
     message_id = uuid.uuid4()
     client = ExchangeClient.objects.filter(client_id=client_id).first()
@@ -629,6 +662,7 @@ def gateway_query(
                     "fields": fields,
                     "purpose": purpose,
                     "limit": limit,
+                    "after": after,
                 }
             )
         ),
@@ -639,14 +673,14 @@ def gateway_query(
         _rate_check(client_id)
         resource = resource_get(resource_code)
         log["provider_id"] = resource.provider_id
-        rows = _query(client, resource, filters, fields, purpose, limit)
+        rows, next_cursor = _query(client, resource, filters, fields, purpose, limit, after)
     except DomainError as exc:
         body = {"code": exc.code, "message": exc.message, "field": exc.field}
         message_record(**log, status=exc.status, response_hash=sm3_hex(canonical(body)))
         raise
-    answer = {"items": rows, "message_id": str(message_id)}
+    answer = {"items": rows, "message_id": str(message_id), "next": next_cursor}
     message_record(**log, status=200, response_hash=sm3_hex(canonical(answer)))
-    return GatewayAnswer(rows, str(message_id))
+    return GatewayAnswer(rows, str(message_id), next_cursor)
 
 
 def _query(
@@ -656,7 +690,8 @@ def _query(
     fields: Any,
     purpose: str,
     limit: int,
-) -> list[dict[str, Any]]:
+    after: str | None = None,
+) -> tuple[list[dict[str, Any]], str | None]:
     if not isinstance(fields, list) or not fields or len(fields) > 100:
         raise ValidationFailed(_("请在 fields 中列出要查询的数据项"), field="fields")
     if not isinstance(filters, dict) or len(filters) > 20:
@@ -691,6 +726,7 @@ def _query(
             )
         if not isinstance(value, str | int | float) or isinstance(value, bool):
             raise ValidationFailed(_("查询条件的值应为文本或数字"), field=key)
+    position = _cursor_decode(after, resource.code, filters) if after is not None else None
     if resource.adapter_id is None:
         raise AdapterUnavailable(_("该资源尚未接入数据源，请联系提供方部门"))
     adapter = resource.adapter
@@ -716,9 +752,10 @@ def _query(
         filters=dict(filters),
         limit=limit,
         timeout=timeout,
+        after=position,
     )
     try:
-        rows = adapters.fetch(query)
+        page = adapters.fetch_page(query)
     except adapters.AdapterTimeout as exc:
         logger.warning("adapter %s (%s) timed out: %s", adapter.pk, adapter.name, exc)
         raise AdapterTimedOut(_("提供方数据源响应超时，请稍后再试")) from None
@@ -728,12 +765,14 @@ def _query(
     except Exception:  # an adapter bug must answer 502, never 500
         logger.exception("adapter %s (%s) crashed", adapter.pk, adapter.name)
         raise AdapterUnavailable(_("提供方数据源暂时不可用，请稍后再试")) from None
+    rows = page.rows[:limit]
     if not own:
         rules = {k: items[k].mask for k in wanted if items[k].mask != MaskRule.NONE}
         for row in rows:
             for key, rule in rules.items():
                 row[key] = tf.mask(rule, row.get(key))
-    return rows[:limit]
+    next_cursor = _cursor_encode(resource.code, filters, page.next) if page.next else None
+    return rows, next_cursor
 
 
 # -------------------------------------------------------------------------- message log

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.core.errors import NotFound
@@ -73,3 +73,9 @@ def department_list(
 ) -> Page[Department]:
     qs: QuerySet[Department] = Department.objects.filter(division_id=division_code)
     return keyset_page(qs.select_related("division"), order=("id",), cursor=cursor, size=size)
+
+
+def division_codes_under(path: str) -> list[str]:
+    """Codes of the division at ``path`` and every division below it (bounded)."""
+    rows = Division.objects.filter(Q(path=path) | Q(path__startswith=path + "/"))
+    return list(rows.values_list("code", flat=True)[:5000])

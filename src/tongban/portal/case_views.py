@@ -452,6 +452,7 @@ def _case_page(
             "materials": rows,
             "reusable": selectors.reusable_files(user=request.user) if editable else [],
             "correction": selectors.case_open_correction(case),
+            "fetched": selectors.case_fetched(case),
             "editable": editable,
             "withdrawable": case.status in services.WITHDRAWABLE,
             "submit_error": submit_error,

@@ -203,3 +203,43 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id}:{self.attribute}"
+
+
+class Derive(models.TextChoices):
+    ROWS = "", _("逐行读取")
+    EMPLOYERS = "employers", _("由参保人员推出参保单位")
+
+
+class RegistrySource(models.Model):
+    """Where one source of one kind comes from: a resource of the exchange catalog read
+    through the gateway as an exchange client, and how its data items map to registry
+    attributes. Configuration, edited by administrators; ``registry_sync`` reads every
+    enabled source."""
+
+    source = models.CharField(_("来源代码"), max_length=20, help_text=_("如 gongan、scjg、rsj"))
+    kind = models.CharField(_("类别"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("名称"), max_length=100)
+    resource_code = models.CharField(_("信息资源代码"), max_length=64)
+    client_id = models.CharField(
+        _("交换客户端标识"), max_length=100, help_text=_("以该客户端的身份经共享交换网关查询")
+    )
+    # {registry attribute: data item key} or {attribute: {"item": key, "values": {...},
+    # "default": ...}}; "source_id" names the item holding the source's row key.
+    attribute_map = models.JSONField(_("属性映射"), default=dict)
+    derive = models.CharField(
+        _("读取方式"), max_length=20, choices=Derive.choices, default=Derive.ROWS, blank=True
+    )
+    page_size = models.PositiveSmallIntegerField(_("每页条数"), default=100)
+    enabled = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("基础库数据来源")
+        verbose_name_plural = _("基础库数据来源")
+        ordering = ["source", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind"], name="registries_source_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}/{self.kind}"

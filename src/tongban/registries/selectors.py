@@ -22,6 +22,7 @@ from tongban.registries.models import (
     Entity,
     Kind,
     LinkMethod,
+    RegistrySource,
     SourceRecord,
 )
 from tongban.registries.normalise import MASKED, STATUS_LABELS
@@ -363,3 +364,13 @@ def _report_details(report: Report) -> None:
     ).values_list("entity_id", "value_hash"):
         if value_hash in persons:
             report.legal_rep_of[entity_id] = persons[value_hash]
+
+
+def registry_sources(source: str | None = None, *, enabled: bool = True) -> list[RegistrySource]:
+    """The configured registry sources (enabled ones by default), optionally of one code."""
+    found = RegistrySource.objects.all()
+    if enabled:
+        found = found.filter(enabled=True)
+    if source:
+        found = found.filter(source=source)
+    return list(found.order_by("source", "kind"))

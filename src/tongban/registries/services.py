@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,15 +31,18 @@ from tongban.core.crypto import lookup_hash
 from tongban.core.errors import Conflict as ConflictError
 from tongban.core.errors import ValidationFailed
 from tongban.core.services import audit_record, event_emit
+from tongban.exchange import selectors as exchange_selectors
 from tongban.registries import linkage, readers, selectors
 from tongban.registries.events import ConflictOpened, ConflictResolved
 from tongban.registries.models import (
     AttributeValue,
     Conflict,
     ConflictStatus,
+    Derive,
     Entity,
     Kind,
     LinkMethod,
+    RegistrySource,
     SourceRecord,
 )
 from tongban.registries.normalise import (
@@ -75,6 +80,8 @@ class IngestResult:
     new_entities: int = 0
     conflicts_opened: int = 0
     problems: list[str] = field(default_factory=list)
+    # Why the source could not be read at all ("" when it was read).
+    error: str = ""
 
     def line(self) -> str:
         return (
@@ -528,25 +535,218 @@ def _option_key(value: dict[str, Any]) -> str:
 # --- Sync --------------------------------------------------------------------------------
 
 
+SOURCE_CODE = re.compile(r"^[a-z][a-z0-9_-]{0,19}$")
+EMPLOYER_ATTRIBUTES = frozenset({"employer_credit_code", "employer_name", "status"})
+MAX_PAGE = 100
+
+
+def _attribute_spec_check(attribute: str, spec: Any) -> str:
+    """The item key an attribute map entry reads; ``ValidationFailed`` otherwise."""
+    field_name = f"attribute_map.{attribute}"
+    item: Any
+    if isinstance(spec, str):
+        item = spec
+    elif isinstance(spec, dict) and set(spec) <= {"item", "values", "default"}:
+        item = spec.get("item")
+        values = spec.get("values", {})
+        if not isinstance(values, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in values.items()
+        ):
+            raise ValidationFailed(
+                _("属性 %(a)s 的取值对照（values）应为“来源值: 基础库值”形式的文本对象")
+                % {"a": attribute},
+                field=field_name,
+            )
+        if "default" in spec and not isinstance(spec["default"], str):
+            raise ValidationFailed(
+                _("属性 %(a)s 的默认值（default）应为文本") % {"a": attribute}, field=field_name
+            )
+    else:
+        raise ValidationFailed(
+            _('属性 %(a)s 应映射到一个信息项标识，或 {"item", "values", "default"}')
+            % {"a": attribute},
+            field=field_name,
+        )
+    if not isinstance(item, str) or not item:
+        raise ValidationFailed(
+            _("属性 %(a)s 未指定信息项（item）") % {"a": attribute}, field=field_name
+        )
+    return item
+
+
+def registry_source_validate(
+    *,
+    source: str,
+    kind: str,
+    label: str,
+    resource_code: str,
+    client_id: str,
+    attribute_map: Any,
+    derive: str = "",
+    page_size: int = MAX_PAGE,
+) -> None:
+    """The checks made on a registry source's configuration (service and admin form)."""
+    if not SOURCE_CODE.match(source or ""):
+        raise ValidationFailed(
+            _("来源代码应为小写字母开头的1至20位小写字母、数字、下划线或连字符"), field="source"
+        )
+    if kind not in Kind.values:
+        raise ValidationFailed(_("类别只能是 person 或 legal"), field="kind")
+    if not (label or "").strip():
+        raise ValidationFailed(_("请填写来源名称"), field="label")
+    if derive not in Derive.values:
+        raise ValidationFailed(_("读取方式不存在"), field="derive")
+    if derive == Derive.EMPLOYERS and kind != Kind.LEGAL:
+        raise ValidationFailed(_("由参保人员推出参保单位只适用于法人类别"), field="derive")
+    if not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE:
+        raise ValidationFailed(
+            _("每页条数应在 1 到 %(max)s 之间") % {"max": MAX_PAGE}, field="page_size"
+        )
+    if exchange_selectors.exchange_client_get(client_id) is None:
+        raise ValidationFailed(_("交换客户端 %(c)s 未登记") % {"c": client_id}, field="client_id")
+    resource = exchange_selectors.Resource.objects.filter(code=resource_code).first()
+    if resource is None:
+        raise ValidationFailed(
+            _("信息资源 %(r)s 不存在") % {"r": resource_code}, field="resource_code"
+        )
+    if not isinstance(attribute_map, dict) or not attribute_map:
+        raise ValidationFailed(
+            _("属性映射应为“基础库属性: 信息项”形式的对象"), field="attribute_map"
+        )
+    if derive == Derive.EMPLOYERS:
+        allowed, required = EMPLOYER_ATTRIBUTES, EMPLOYER_ATTRIBUTES
+    else:
+        allowed, required = frozenset({"source_id", *ATTRIBUTES[kind]}), frozenset({"source_id"})
+    items = {item.key for item in exchange_selectors.resource_items(resource)}
+    for attribute, spec in attribute_map.items():
+        if attribute not in allowed:
+            raise ValidationFailed(
+                _("基础库没有属性 %(a)s（可用：%(allowed)s）")
+                % {"a": attribute, "allowed": "、".join(sorted(allowed))},
+                field=f"attribute_map.{attribute}",
+            )
+        item = _attribute_spec_check(attribute, spec)
+        if item not in items:
+            raise ValidationFailed(
+                _("信息资源 %(r)s 没有信息项 %(i)s") % {"r": resource_code, "i": item},
+                field=f"attribute_map.{attribute}",
+            )
+    missing = sorted(required - set(attribute_map))
+    if missing:
+        raise ValidationFailed(
+            _("属性映射缺少 %(m)s") % {"m": "、".join(missing)}, field="attribute_map"
+        )
+
+
+@transaction.atomic
+def registry_source_upsert(
+    *,
+    source: str,
+    kind: str,
+    label: str,
+    resource_code: str,
+    client_id: str,
+    attribute_map: dict[str, Any],
+    derive: str = "",
+    page_size: int = MAX_PAGE,
+    enabled: bool = True,
+    actor: Any = None,
+) -> RegistrySource:
+    """Configure where one source of one kind is read from (identified by source, kind)."""
+    source, label = (source or "").strip(), (label or "").strip()
+    registry_source_validate(
+        source=source,
+        kind=kind,
+        label=label,
+        resource_code=resource_code,
+        client_id=client_id,
+        attribute_map=attribute_map,
+        derive=derive,
+        page_size=page_size,
+    )
+    row = RegistrySource.objects.filter(source=source, kind=kind).first() or RegistrySource(
+        source=source, kind=kind
+    )
+    row.label, row.resource_code, row.client_id = label[:100], resource_code, client_id
+    row.attribute_map, row.derive, row.page_size = attribute_map, derive, page_size
+    row.enabled = enabled
+    row.save()
+    registry_source_changed(actor=actor, row=row)
+    return row
+
+
+def registry_source_changed(*, actor: Any, row: RegistrySource) -> None:
+    """Audit a change of a registry source's configuration (service or admin)."""
+    audit_record(
+        action="registries.source_configured",
+        actor=actor,
+        object_type="registries.source",
+        object_id=f"{row.source}/{row.kind}",
+        detail={
+            "resource": row.resource_code,
+            "client": row.client_id,
+            "attributes": sorted(row.attribute_map),
+            "enabled": row.enabled,
+        },
+    )
+
+
+def _configured_readers(source: str | None, progress: Progress) -> list[readers.SourceReader]:
+    """Readers of the enabled ``RegistrySource`` rows, then the registered readers (tests,
+    loader scripts); a registered reader replaces a configured one of the same key."""
+    by_key: dict[tuple[str, str], readers.SourceReader] = {
+        (row.source, row.kind): readers.GatewayReader(
+            source=row.source,
+            kind=row.kind,
+            label=row.label,
+            client_id=row.client_id,
+            resource_code=row.resource_code,
+            attribute_map=dict(row.attribute_map),
+            derive=row.derive,
+            page_size=row.page_size,
+            progress=progress,
+        )
+        for row in selectors.registry_sources(source)
+    }
+    for reader in readers.readers(source):
+        by_key[(reader.source, reader.kind)] = reader
+    return [by_key[key] for key in sorted(by_key)]
+
+
 def registry_sync(*, source: str | None = None, progress: Progress = None) -> list[IngestResult]:
-    """Read each configured source (or one) and ingest its rows."""
-    configured = readers.readers(source)
+    """Read each configured source (or one) and ingest its rows.
+
+    Sources configured as ``RegistrySource`` are read through the exchange gateway page by
+    page. A source that fails (gateway refusal, adapter down) ingests nothing, is reported
+    with the reason, and the other sources go on.
+    """
+    configured = _configured_readers(source, progress)
     if source and not configured:
         raise ValidationFailed(_("未配置来源 %(source)s") % {"source": source}, field="source")
     results = []
     for reader in configured:
         if progress:
             progress(f"{reader.source}/{reader.kind} ({reader.label}): reading ...")
+        started = time.monotonic()
         try:
             rows = list(reader.rows())
         except Exception as exc:
-            logger.exception("registry source %s/%s failed", reader.source, reader.kind)
+            if isinstance(exc, readers.SourceUnavailable):
+                logger.warning("registry source %s/%s failed: %s", reader.source, reader.kind, exc)
+            else:
+                logger.exception("registry source %s/%s failed", reader.source, reader.kind)
             failed = IngestResult(source=reader.source, kind=reader.kind)
-            failed.problems.append(str(exc)[:200])
+            failed.error = str(exc)[:300]
+            failed.problems.append(failed.error)
             results.append(failed)
             if progress:
-                progress(f"{reader.source}/{reader.kind}: failed: {str(exc)[:200]}")
+                progress(f"{reader.source}/{reader.kind}: failed: {str(exc)[:300]}")
             continue
+        if progress:
+            progress(
+                f"{reader.source}/{reader.kind}: read {len(rows)} rows in "
+                f"{time.monotonic() - started:.1f}s"
+            )
         results.append(
             registry_ingest(source=reader.source, kind=reader.kind, records=rows, progress=progress)
         )

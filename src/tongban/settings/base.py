@@ -272,6 +272,15 @@ TONGBAN_RATE_TOKEN = os.environ.get("TONGBAN_RATE_TOKEN", "30/m")
 TONGBAN_RATE_REGISTER = os.environ.get("TONGBAN_RATE_REGISTER", "10/m")
 # The public case status query (by case number and ID number) is a guessing target.
 TONGBAN_RATE_STATUS = os.environ.get("TONGBAN_RATE_STATUS", "20/m")
+# The platform's own exchange client, and the resources that hold an applicant's identity:
+# materials a catalog item marks as 共享获取 are fetched through the gateway at submission.
+TONGBAN_PLATFORM_EXCHANGE_CLIENT = os.environ.get(
+    "TONGBAN_PLATFORM_EXCHANGE_CLIENT", "tongban-platform"
+)
+TONGBAN_IDENTITY_RESOURCES = {
+    "person": os.environ.get("TONGBAN_PERSON_RESOURCE", "10100100001"),
+    "legal": os.environ.get("TONGBAN_LEGAL_PERSON_RESOURCE", "20100100001"),
+}
 # Largest material an applicant may upload, in bytes.
 TONGBAN_UPLOAD_MAX_BYTES = int(os.environ.get("TONGBAN_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 

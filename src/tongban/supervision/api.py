@@ -153,6 +153,30 @@ def stats(request: HttpRequest, query: Query[StatsQuery]) -> StatsOut:
     )
 
 
+class MaterialStatsOut(Schema):
+    uploaded: int
+    reused: int
+    fetched: int
+    fetch_failed: int
+    fetched_share: float | None
+
+
+@router.get(
+    "/supervision/materials",
+    response={200: MaterialStatsOut, **errors(401, 403, 404)},
+    summary="申请材料来源统计：上传、复用、系统自动获取（自动获取率）",
+)
+def material_stats(request: HttpRequest, division: str = "") -> MaterialStatsOut:
+    counts = selectors.material_stats(user=caller(request), division=division)
+    return MaterialStatsOut(
+        uploaded=counts.uploaded,
+        reused=counts.reused,
+        fetched=counts.fetched,
+        fetch_failed=counts.fetch_failed,
+        fetched_share=counts.fetched_share,
+    )
+
+
 class SuspendIn(Schema):
     kind: str
     reason: str

@@ -14,11 +14,12 @@ from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import staff_has_role, staff_roles
+from tongban.cases.selectors import MaterialCounts, material_counts
 from tongban.core import workdays
 from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongban.core.pagination import Page, keyset_page
 from tongban.core.selectors import calendar_overrides
-from tongban.org.selectors import Role, department_by_code, division_get
+from tongban.org.selectors import Role, department_by_code, division_codes_under, division_get
 from tongban.supervision.models import (
     Clock,
     Level,
@@ -524,3 +525,19 @@ def department_staff_ids(*, division_code: str, department_code: str) -> list[in
         staff_roles__role__in=list(DEPARTMENT_STAFF_ROLES),
     )
     return sorted(set(users.values_list("id", flat=True)))[:200]
+
+
+def material_stats(*, user: Any, division: str = "") -> MaterialCounts:
+    """How the materials of the cases the user oversees arrived: uploaded, reused, or
+    fetched by the platform through the exchange (自动获取率)."""
+    scope = supervision_scope(user)
+    _require_scope(user, scope)
+    paths = list(scope.division_paths)
+    if division:
+        path = division_get(division).path
+        if not scope.covers_division(path):
+            raise PermissionDenied(_("您无权查看该地区的统计"))
+        paths = [path]
+    codes = sorted({code for path in paths for code in division_codes_under(path)})
+    codes += [division_code for division_code, _code in scope.departments]
+    return material_counts(division_codes=codes)

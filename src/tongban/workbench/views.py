@@ -181,6 +181,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
                 if required and name not in provided
             ],
             "corrections": cases.case_corrections(case),
+            "fetched": cases.case_fetched(case),
             "tasks": tasks,
             "decisions": Decision.choices,
         },

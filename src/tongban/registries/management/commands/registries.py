@@ -31,6 +31,12 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from exc
             if not results:
                 self.stdout.write("no registry sources are configured")
+            failed = [r for r in results if r.error]
+            if failed:
+                # The other sources were synced; the exit status says that some were not.
+                raise CommandError(
+                    "; ".join(f"{r.source}/{r.kind} failed: {r.error}" for r in failed)
+                )
             return
         details = bool(options.get("manifest"))
         report = selectors.reconcile_report(details=details)
