@@ -127,6 +127,26 @@ def notifications_list(page: Any) -> None:
     page.goto("/messages/")
 
 
+def exchange_resource(page: Any) -> None:
+    login(page, "gaj-shuju")
+    page.goto("/exchange/catalog/resources/10100100001/")
+
+
+def exchange_log(page: Any) -> None:
+    login(page, "gaj-shuju")
+    page.goto("/exchange/catalog/log/")
+
+
+def registries_summary(page: Any) -> None:
+    login(page, "shuju")
+    page.goto("/registries/")
+
+
+def registries_conflicts(page: Any) -> None:
+    login(page, "shuju")
+    page.goto("/registries/conflicts/")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -143,6 +163,10 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "supervision-stats.png": (supervision_stats, True),
     "supervision-ratings.png": (supervision_ratings, False),
     "notifications-list.png": (notifications_list, False),
+    "exchange-resource.png": (exchange_resource, True),
+    "exchange-log.png": (exchange_log, False),
+    "registries-summary.png": (registries_summary, True),
+    "registries-conflicts.png": (registries_conflicts, False),
 }
 
 
