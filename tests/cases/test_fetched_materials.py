@@ -103,3 +103,14 @@ def test_the_share_fetched_automatically_is_reported(api, demo):
     assert stats["uploaded"] >= 1
     assert 0 < stats["fetched_share"] < 1
     assert api("zhangsan").get("/supervision/materials").status_code == 403
+
+
+def test_a_citizen_applying_for_the_restaurant_bundle_is_found_in_the_population_register(
+    api, demo, login_as
+):
+    case = _submit(api, "zhangsan", {"bundle": "kaiban-canyindian", "form": RESTAURANT_FORM})
+    identity = next(f for f in case["fetched_materials"] if f["ok"])
+    assert identity["source"] == "武汉市公安局·人口基本信息"
+    assert identity["data"]["id_number"] == "420102199003071232"
+    page = login_as("zhangsan").get(f"/my/cases/{case['id']}/").content.decode()
+    assert "已由系统自动获取（来源：武汉市公安局·人口基本信息）" in page
