@@ -142,7 +142,12 @@ def test_apply_by_keyboard_and_pages_pass_axe(page):
     assert "申请已提交" in page.get_by_role("status").inner_text()
     assert "已申报" in page.locator("main").inner_text()
     timeline = page.get_by_role("region", name="办理过程").get_by_role("listitem")
-    assert timeline.count() == 2
+    steps = timeline.all_inner_texts()
+    assert any("创建申请" in step for step in steps)
+    assert any("提交申请" in step for step in steps)
+    # This site runs without the exchange: the identity could not be fetched automatically,
+    # which the timeline says instead of asking the applicant for it.
+    assert any("自动获取" in step for step in steps)
     axe_check(page)
     if SCREENSHOTS:
         page.get_by_role("button", name="关闭长者模式").click()
