@@ -143,3 +143,17 @@ def test_item_upsert_is_idempotent_audited_and_indexed(demo):
         services.implementation_upsert(
             item_code=item.code, division_code="420900", department_code="scjg", promised_limit=40
         )
+
+
+def test_form_field_order_survives_storage_that_reorders_keys():
+    """PostgreSQL's jsonb reorders object keys; the author's order is kept in x-order."""
+    from tongban.catalog.services import form_fields_in_order, form_schema_check
+
+    schema = form_schema_check(
+        {
+            "type": "object",
+            "properties": {"phone": {"type": "string"}, "a": {"type": "string"}},
+        }
+    )
+    reordered = {**schema, "properties": dict(sorted(schema["properties"].items()))}
+    assert [key for key, _spec in form_fields_in_order(reordered)] == ["phone", "a"]

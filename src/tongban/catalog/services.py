@@ -71,7 +71,28 @@ def form_schema_check(schema: Any, *, field: str = "form_schema") -> dict[str, A
         ) from None
     if schema.get("type", "object") != "object":
         raise ValidationFailed(_("申请表的根类型必须是 object"), field=field)
-    return schema
+    return form_schema_ordered(schema)
+
+
+ORDER_KEY = "x-order"
+
+
+def form_schema_ordered(schema: dict[str, Any]) -> dict[str, Any]:
+    """Record the author's field order in ``x-order``: PostgreSQL's jsonb keeps object keys
+    in its own order, and a form must not come back with its fields shuffled."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or ORDER_KEY in schema:
+        return schema
+    return {**schema, ORDER_KEY: list(properties)}
+
+
+def form_fields_in_order(schema: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(key, property schema) of a form in the order its author wrote them."""
+    properties = schema.get("properties") or {}
+    order = [k for k in schema.get(ORDER_KEY) or [] if k in properties]
+    return [(k, properties[k]) for k in order] + [
+        (k, v) for k, v in properties.items() if k not in order
+    ]
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from tongban.catalog import selectors
+from tongban.catalog import selectors, services
 from tongban.catalog.selectors import Audience, ServiceFilter
 from tongban.core.errors import NotFound
 from tongban.org.selectors import department_list, division_get, division_list
@@ -110,10 +111,9 @@ def event(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _form_fields(schema: dict[str, object]) -> list[tuple[str, bool]]:
-    properties = schema.get("properties") or {}
-    required = set(schema.get("required") or [])  # type: ignore[call-overload]
+def _form_fields(schema: dict[str, Any]) -> list[tuple[str, bool]]:
+    required = set(schema.get("required") or [])
     return [
         (str(spec.get("title", key)) if isinstance(spec, dict) else key, key in required)
-        for key, spec in properties.items()  # type: ignore[attr-defined]
+        for key, spec in services.form_fields_in_order(schema)
     ]

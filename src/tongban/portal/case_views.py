@@ -29,7 +29,7 @@ from tongban.cases import selectors, services
 # The cases app keeps its models private; its selectors module has the names we need.
 from tongban.cases.selectors import Case, CaseStatus
 from tongban.catalog import selectors as catalog
-from tongban.catalog.services import schema_errors
+from tongban.catalog.services import form_fields_in_order, schema_errors
 from tongban.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from tongban.core.throttling import ClientRateThrottle
 from tongban.supervision.selectors import rating_for_case
@@ -71,10 +71,9 @@ class FormField:
 
 
 def _schema_fields(schema: dict[str, Any]) -> list[FormField]:
-    properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     fields: list[FormField] = []
-    for key, spec in properties.items():
+    for key, spec in form_fields_in_order(schema):
         if not isinstance(spec, dict):
             continue
         kind, hints = _kind(spec), []
