@@ -319,13 +319,14 @@ def case_form_update(*, user: Any, case_id: int, form: Any) -> Case:
     """Change the application form of a draft or of a case sent back for correction."""
     case = _own_locked(user, case_id)
     _editable_check(case)
-    _form_check(_schema_of(case), form)
+    _form_check(case_form_schema(case), form)
     case.form = form
     case.save(update_fields=["form", "updated_at"])
     return case
 
 
-def _schema_of(case: Case) -> dict[str, Any]:
+def case_form_schema(case: Case) -> dict[str, Any]:
+    """The application form schema of a case's item or bundle."""
     if case.bundle_id is not None:
         return dict(catalog.bundle_get(case.item_code).form_schema)
     return dict(case.implementation.form_schema) if case.implementation else {}
@@ -471,7 +472,7 @@ def case_submit(*, user: Any, case_id: int) -> Case:
     """Submit a draft (申报), or resubmit after a correction notice (补正后提交)."""
     case = _own_locked(user, case_id)
     _editable_check(case)
-    _form_check(_schema_of(case), case.form)
+    _form_check(case_form_schema(case), case.form)
     missing = _missing_materials(case)
     if missing:
         raise ValidationFailed(
@@ -489,7 +490,7 @@ def process_variables(case: Case) -> dict[str, Any]:
     """What a process may decide on: the form's numbers, yes/no answers and choices from a
     fixed list, never free text, which may hold personal data (the process state is not
     encrypted, the form is)."""
-    schema = _schema_of(case).get("properties", {})
+    schema = case_form_schema(case).get("properties", {})
     structured = {
         key: value
         for key, value in case.form.items()

@@ -332,7 +332,7 @@ def _render_form(
 def case_form(request: HttpRequest, case_id: int) -> HttpResponse:
     """Change the form of a draft or of a case sent back for correction."""
     case = selectors.case_for_applicant(user=request.user, case_id=case_id)
-    schema = _schema_of(case)
+    schema = services.case_form_schema(case)
     target = ApplyTarget(
         service=case.item_code if case.bundle_id is None else "",
         bundle=case.item_code if case.bundle_id is not None else "",
@@ -356,14 +356,6 @@ def case_form(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, _("申请表已保存。"))
             return redirect("applications:detail", case_id=case.pk)
     return _render_form(request, target, fields, errors, key="", status=422, case=case)
-
-
-def _schema_of(case: Case) -> dict[str, Any]:
-    if case.bundle is not None:
-        return dict(case.bundle.form_schema or {})
-    if case.implementation is not None:
-        return dict(case.implementation.form_schema or {})
-    return {}
 
 
 # ---------------------------------------------------------------------------- my cases
@@ -405,7 +397,7 @@ class MaterialRow:
 
 def _form_rows(case: Case) -> list[tuple[str, str]]:
     """(title, value) of the stored form, in the schema's order."""
-    fields = _schema_fields(_schema_of(case))
+    fields = _schema_fields(services.case_form_schema(case))
     values = case.form or {}
     rows = []
     for f in fields:

@@ -154,12 +154,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             and (t.status == "open" or t.claimed_by_id == request.user.pk)
             and can_work_on(request.user, t)
         ]
-    schema = (
-        case.bundle.form_schema if case.bundle else getattr(case.implementation, "form_schema", {})
-    )
+    schema = case_services.case_form_schema(case)
     titles = {
         key: str(spec.get("title") or key)
-        for key, spec in (schema or {}).get("properties", {}).items()
+        for key, spec in schema.get("properties", {}).items()
         if isinstance(spec, dict)
     }
     form_rows = [
