@@ -89,9 +89,11 @@ class SM2Signer:
 
     private_key: bytes
     algorithm: str = "SM2-SM3"
+    # The public key when already known: deriving it costs about as much as a signature.
+    known_public_key: bytes = b""
 
     def __post_init__(self) -> None:
-        self._public = gmalg.SM2().generate_pk(self.private_key)
+        self._public = self.known_public_key or gmalg.SM2().generate_pk(self.private_key)
         self.key_id = "sm2-" + sm3_hex(self._public)[:16]
 
     def sign(self, data: bytes) -> bytes:
