@@ -230,6 +230,8 @@ def markdown(run: dict[str, Any]) -> str:
         lines += _gateway_table(dbs)
     if any("message_log" in result for result in dbs.values()):
         lines += _message_log_table(dbs)
+    if any("licences" in result for result in dbs.values()):
+        lines += _licences_table(dbs)
     lines += ["", f"Raw results: `{run['json']}`.", ""]
     return "\n".join(lines)
 
@@ -327,4 +329,36 @@ def _message_log_table(dbs: dict[str, Any]) -> list[str]:
     if signatures:
         lines += ["", "Signature cost on this machine (software key, in-process):", ""]
         lines += signatures
+    return lines
+
+
+def _licences_table(dbs: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "## E-licences: issued and verified per second",
+        "",
+        "*issue*: `licences.services.licence_issue` of a business licence (checks, serial, "
+        "canonical JSON, one signature with the department key, encrypted row, history, "
+        "audit chain, outbox) vs *sign only*: the department signer on the same payloads. "
+        "*verify online*: `licences.services.licence_verify` (key set from the database, "
+        "signature, validity, current status) and *verify offline*: "
+        "`signed.verify_document` with a key set loaded once (what the CLI does) vs "
+        "*verify only*: one signature verification. Ratios are of operations per second.",
+        "",
+        "| database | algorithm | N | issued/s | sign only/s | ratio | verified online/s "
+        "| offline/s | verify only/s | online ratio | offline ratio |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in dbs.items():
+        lic = result.get("licences")
+        if not lic:
+            continue
+        r = lic["ratios"]
+        lines.append(
+            f"| {name} | {lic['algorithm']} | {lic['count']} | {_f(lic['issue']['per_s'])} "
+            f"| {_f(lic['sign_only']['per_s'])} | {r['issue_vs_sign']:.2f}× "
+            f"| {_f(lic['verify_online']['per_s'])} | {_f(lic['verify_offline']['per_s'])} "
+            f"| {_f(lic['verify_only']['per_s'])} | {r['verify_online_vs_verify_only']:.2f}× "
+            f"| {r['verify_offline_vs_verify_only']:.2f}× |"
+        )
     return lines

@@ -36,6 +36,7 @@ FULL = {
     "log_records": 512,
     "batch_sizes": [16, 64, 256],
     "signatures": 30,
+    "licences": 200,
 }
 QUICK = {
     "cases": 20,
@@ -46,6 +47,7 @@ QUICK = {
     "log_records": 128,
     "batch_sizes": [16, 64, 256],
     "signatures": 10,
+    "licences": 20,
 }
 
 
@@ -84,36 +86,39 @@ def child(db: str, params: dict[str, Any], out: Path) -> None:
         from bench.cases import measure_completions, measure_submissions
         from bench.exchange import configured_batch_size, measure_gateway, measure_message_log
         from bench.floor import measure_floor
+        from bench.licences import measure_licences
         from bench.report import database_info
         from bench.stats import compact
         from bench.steps import measure_sizes
 
         result: dict[str, Any] = {"database": database_info()}
         result["setup"] = env.prepare(progress)
-        progress("phase 1/7: floor (single-row insert transactions)")
+        progress("phase 1/8: floor (single-row insert transactions)")
         before = measure_floor(seconds=params["floor_seconds"])
         progress(f"  floor: {before['ops']} transactions, {before['per_s']:.0f}/s")
-        progress(f"phase 2/7: submissions (N = {params['cases']})")
+        progress(f"phase 2/8: submissions (N = {params['cases']})")
         result["submissions"], ids = measure_submissions(params["cases"], progress=progress)
-        progress(f"phase 3/7: task completions ({5 * len(ids)} tasks of {len(ids)} cases)")
+        progress(f"phase 3/8: task completions ({5 * len(ids)} tasks of {len(ids)} cases)")
         result["completions"] = measure_completions(ids, progress=progress)
-        progress(f"phase 4/7: per-step cost, sequential K = {params['sizes']}")
+        progress(f"phase 4/8: per-step cost, sequential K = {params['sizes']}")
         steps = measure_sizes(params["sizes"], ("sequential",), progress=progress)
         progress(f"  per-step cost, parallel K = {params['parallel_sizes']}")
         parallel = measure_sizes(params["parallel_sizes"], ("parallel",), progress=progress)
         steps["shapes"].update(parallel["shapes"])
         result["steps"] = compact(steps)
         calls = params["gateway_calls"]
-        progress(f"phase 5/7: exchange gateway vs adapter ({calls} calls per variant and lookup)")
+        progress(f"phase 5/8: exchange gateway vs adapter ({calls} calls per variant and lookup)")
         result["gateway"] = measure_gateway(calls, progress=progress)
         configured = configured_batch_size()
         sizes = sorted({*params["batch_sizes"], configured})
-        progress(f"phase 6/7: message log, batch signing at {sizes} vs signing each record")
+        progress(f"phase 6/8: message log, batch signing at {sizes} vs signing each record")
         result["message_log"] = measure_message_log(
             params["log_records"], sizes, signatures=params["signatures"], progress=progress
         )
         result["message_log"]["configured_batch_size"] = configured
-        progress("phase 7/7: floor again (the machine is shared: averaged with the first)")
+        progress(f"phase 7/8: e-licences issued and verified (N = {params['licences']})")
+        result["licences"] = measure_licences(params["licences"], progress=progress)
+        progress("phase 8/8: floor again (the machine is shared: averaged with the first)")
         after = measure_floor(seconds=params["floor_seconds"])
         progress(f"  floor: {after['ops']} transactions, {after['per_s']:.0f}/s")
         floor_rate = (before["per_s"] + after["per_s"]) / 2
