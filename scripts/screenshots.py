@@ -147,6 +147,36 @@ def registries_conflicts(page: Any) -> None:
     page.goto("/registries/conflicts/")
 
 
+def licences_wallet(page: Any) -> None:
+    """The wallet of 湖北楚味 (the flagship case's licences once it is approved)."""
+    login(page, "hbcanyin")
+    page.goto("/my/licences/")
+
+
+def _first_licence(page: Any) -> None:
+    licences_wallet(page)
+    link = page.locator("main table tbody a").first
+    if link.count() == 0:
+        sys.exit("screenshots: hbcanyin has no licence yet; run the flagship case first")
+    link.click()
+    page.wait_for_load_state()
+
+
+def licences_licence(page: Any) -> None:
+    _first_licence(page)
+
+
+def licences_verify(page: Any) -> None:
+    """The public check of the signed file downloaded from the licence page."""
+    _first_licence(page)
+    signed = page.request.get(page.get_by_role("link", name="下载签名文件").get_attribute("href"))
+    page.goto("/licences/verify/")
+    page.locator("#f-document").fill(signed.text())
+    page.get_by_role("button", name="查验", exact=True).click()
+    page.wait_for_load_state()
+    page.locator("#result-title").scroll_into_view_if_needed()
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -167,6 +197,9 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "exchange-log.png": (exchange_log, False),
     "registries-summary.png": (registries_summary, True),
     "registries-conflicts.png": (registries_conflicts, False),
+    "licences-wallet.png": (licences_wallet, False),
+    "licences-licence.png": (licences_licence, True),
+    "licences-verify.png": (licences_verify, False),
 }
 
 

@@ -26,6 +26,7 @@ from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
 from tongban.exchange.api import router as exchange_router
+from tongban.licences.api import router as licences_router
 from tongban.notify.api import router as notify_router
 from tongban.org.api import router as org_router
 from tongban.registries.api import router as registries_router
@@ -67,6 +68,7 @@ api.add_router("/v1", cases_router)
 api.add_router("/v1", notify_router)
 api.add_router("/v1", exchange_router)
 api.add_router("/v1", registries_router)
+api.add_router("/v1", licences_router)
 
 
 def error_response(

@@ -19,6 +19,9 @@ commands:
   calendar add-working-days DATE N          the date N working days after DATE
   exchange verify-log | exchange close-batch check or sign the exchange message log
   registries sync [--source S] | report     sync the base registries, report reconciliation
+  licences verify FILE --keys KEYS.json     verify a signed licence offline (no server)
+  licences import FILE --type T --issuer D  import existing licences (CSV or XLSX)
+  licences keys | rotate-key --issuer D     publish or rotate departments' signing keys
   manage <django command> ...               any Django management command
 """
 
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(rest)
         _serve(options.host, options.port, options.workers, "tongban.settings.production")
         return 0
-    if command in {"worker", "audit", "calendar", "registries", "exchange"}:
+    if command in {"worker", "audit", "calendar", "registries", "exchange", "licences"}:
         _setup("tongban.settings.base")
         from django.core.management import execute_from_command_line
 

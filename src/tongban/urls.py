@@ -8,8 +8,11 @@ handler404 = "tongban.portal.views.not_found"
 
 urlpatterns = [
     path("", include("tongban.portal.case_urls")),
+    path("my/licences/", include("tongban.licences.my_urls")),
+    path("licences/", include("tongban.licences.urls")),
     path("", include("tongban.portal.urls")),
     path("accounts/", include("tongban.accounts.urls")),
+    path("workbench/licences/", include("tongban.licences.workbench_urls")),
     path("workbench/", include("tongban.workbench.urls")),
     path("services/", include("tongban.catalog.urls")),
     path("supervision/", include("tongban.supervision.urls")),

@@ -261,3 +261,11 @@ def applicant_identifier(user: User) -> tuple[str, str] | None:
         enterprise = getattr(user, "enterprise", None)
         return ("legal", enterprise.credit_code) if enterprise is not None else None
     return None
+
+
+def user_ids_for_holder(kind: str, code: str) -> list[int]:
+    """The accounts of a person (by ID number) or an enterprise (by credit code)."""
+    if kind == "person":
+        found = CitizenProfile.objects.filter(id_number_hash=lookup_hash(code))
+        return list(found.values_list("user_id", flat=True))
+    return list(User.objects.filter(enterprise__credit_code=code).values_list("id", flat=True)[:10])

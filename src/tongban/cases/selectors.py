@@ -94,6 +94,16 @@ def case_for_viewer(*, user: Any, case_id: int) -> Case:
     return case
 
 
+def case_handling_department_id(case: Case) -> int | None:
+    """The department that handles the case: the implementation's for a single item, the
+    lead department (the case's department code) for a bundle."""
+    implementation = case.implementation if case.implementation_id is not None else None
+    if implementation is not None:
+        return int(implementation.department_id)
+    department = department_by_code(division_code=case.division_code, code=case.department_code)
+    return department.pk if department is not None else None
+
+
 def case_timeline(case: Case) -> list[CaseEvent]:
     return list(case.timeline.order_by("id")[:MAX_TIMELINE])
 

@@ -582,8 +582,120 @@ def _fetch_one(case: Case, fetched: FetchedMaterial, kind: str, value: str) -> N
     fetched.ok, fetched.message_id, fetched.data = True, answer.message_id, answer.items[0]
 
 
+# ------------------------------------------------------------------- licences from the wallet
+
+LICENCE_FETCH_LIMIT = 50
+LICENCE_NEEDED_ITEMS = frozenset({"holder_code", "type_name", "status", "identifier"})
+
+
+def licence_material_specs(case: Case) -> list[tuple[str, int | None]]:
+    """(name, handling department id) of the licences (电子证照) the case needs that the
+    platform takes from the applicant's wallet, with the holder's consent. In a bundle, a
+    licence another item of the bundle produces is not asked for (``provided_by``), and
+    the department is the one of the item that needs the licence."""
+    if case.bundle_id is not None:
+        bundle = catalog.bundle_get(case.item_code)
+        departments = {
+            impl.item.name: impl.department_id for impl in catalog.bundle_implementations(bundle)
+        }
+        lead = selectors.case_handling_department_id(case)
+        return [
+            (m.name, next((departments[i] for i in m.items if i in departments), lead))
+            for m in catalog.bundle_materials(bundle)
+            if m.source == "licence" and not m.provided_by
+        ]
+    if case.implementation is None:
+        return []
+    return [
+        (m.name, case.implementation.department_id)
+        for m in catalog.materials_of(case.implementation)
+        if m.source == "licence"
+    ]
+
+
+def _fetch_licences(case: Case) -> None:
+    """Take the licences the case needs from the licence library (电子证照库) through the
+    gateway, on behalf of the handling department: the library serves a licence only if
+    that department issued it or the holder authorised it. Never blocks the submission."""
+    identifier = applicant_identifier(case.applicant)
+    for name, department_id in licence_material_specs(case):
+        fetched = FetchedMaterial(
+            case=case, name=name, resource_code=str(settings.TONGBAN_LICENCE_RESOURCE)
+        )
+        if identifier is None or department_id is None:
+            fetched.reason = _("无法确定申请人或受理部门")
+        else:
+            _fetch_licence(case, fetched, identifier[1], department_id)
+        fetched.save()
+        case_timeline_add(case_id=case.pk, actor=None, action="fetch", title=_fetch_title(fetched))
+
+
+def _fetch_title(fetched: FetchedMaterial) -> str:
+    if fetched.ok:
+        return _("系统自动获取材料：%(name)s（来源：%(source)s）") % {
+            "name": fetched.name,
+            "source": fetched.source_label,
+        }
+    return _("未能自动获取材料：%(name)s（%(reason)s），由窗口人工核验") % {
+        "name": fetched.name,
+        "reason": fetched.reason,
+    }
+
+
+def _fetch_licence(
+    case: Case, fetched: FetchedMaterial, holder_code: str, department_id: int
+) -> None:
+    client_id = settings.TONGBAN_PLATFORM_EXCHANGE_CLIENT
+    client = exchange_selectors.exchange_client_get(client_id)
+    try:
+        resource = exchange_selectors.resource_get(fetched.resource_code)
+    except NotFound:
+        fetched.reason = _("共享资源 %(code)s 不存在") % {"code": fetched.resource_code}
+        return
+    fetched.source_label = f"{resource.name}·{fetched.name}"
+    keys: set[str] | None = None
+    if client is not None and client.department_id == resource.provider_id:
+        keys = {item.key for item in exchange_selectors.resource_items(resource)}
+    elif client is not None:
+        keys = exchange_selectors.granted_keys(
+            consumer_id=client.department_id, resource_id=resource.pk
+        )
+    if not keys or not keys.issuperset(LICENCE_NEEDED_ITEMS):
+        fetched.reason = _("平台未获得该资源的共享授权")
+        return
+    try:
+        with transaction.atomic():
+            answer = exchange.gateway_query(
+                client_id=client_id,
+                resource_code=resource.code,
+                filters={"holder_code": holder_code},
+                fields=sorted(keys),
+                purpose=_("办件 %(number)s 自动获取申请材料") % {"number": case.number},
+                limit=LICENCE_FETCH_LIMIT,
+                on_behalf_of=department_id,
+            )
+    except DomainError as exc:
+        fetched.reason = exc.message[:300]
+        return
+    rows = [row for row in answer.items if row.get("type_name") == fetched.name]
+    valid = next((row for row in rows if row.get("status") == "valid"), None)
+    if valid is None:
+        # Without the holder's consent the library returns nothing: the platform cannot
+        # tell "does not hold it" from "did not authorise", so the reason covers both.
+        fetched.reason = (
+            _("电子证照库中没有申请人有效的%(name)s") % {"name": fetched.name}
+            if rows
+            else _("未能从电子证照库获取%(name)s（未持有或未授权使用）") % {"name": fetched.name}
+        )
+        return
+    data = {key: value for key, value in valid.items() if key != "signed_licence"}
+    data["identifier"] = valid.get("identifier")
+    fetched.ok, fetched.message_id, fetched.data = True, answer.message_id, data
+
+
 def _first_submit(case: Case, user: Any, now: datetime) -> Case:
     _fetch_materials(case)
+    _fetch_licences(case)
     case.first_submitted_at = case.submitted_at = now
     case.correction_due = add_working_days(timezone.localdate(now), INTAKE_CORRECTION_DAYS)
     _move(case, CaseStatus.SUBMITTED, actor=user, action="submit", title=_("提交申请"))

@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tongban.accounts.selectors import user_by_username
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from tongban.accounts.selectors import staff_with_role, user_by_username
 from tongban.demo.legacy import build
 from tongban.exchange import services as exchange
 from tongban.exchange.selectors import granted_keys, resource_get
 from tongban.exchange.services import ItemSpec
-from tongban.org.selectors import department_by_code
+from tongban.org.selectors import Role, department_by_code, department_get
 from tongban.registries import services as registries
 from tongban.registries.readers import item_keys
 
@@ -392,3 +395,96 @@ def load_exchange(progress: Progress, *, var_dir: Path) -> int:
     sources = _load_registries()
     progress(f"  registries: client {REGISTRIES_CLIENT_ID}, {sources} registry sources")
     return len(resources)
+
+
+# ------------------------------------------------------------------------- licence library
+
+LICENCE_ADAPTER = "电子证照库（平台内数据源）"
+# Masks stay off: the licence source itself returns a licence only to its issuer or to a
+# department the holder authorised (consent), and a mask would break what is served — a
+# masked holder name no longer matches the signed document, a masked JSON text is no
+# longer JSON, and the signature could not be verified. Sensitivity is still recorded.
+LICENCE_ITEMS: tuple[ItemSpec, ...] = (
+    ItemSpec("identifier", "证照标识", sensitivity="internal", filterable=True),
+    ItemSpec("type_code", "证照类型代码", sensitivity="public", filterable=True),
+    ItemSpec("type_name", "证照类型", sensitivity="public"),
+    ItemSpec("number", "证照编号", sensitivity="internal"),
+    ItemSpec("issuer", "颁发机构", sensitivity="public"),
+    ItemSpec(
+        "holder_code",
+        "持证主体代码",
+        description="统一社会信用代码或公民身份号码；查询必填，原样返回查询条件。",
+        sensitivity="sensitive",
+        filterable=True,
+    ),
+    ItemSpec("holder_name", "持证主体", sensitivity="sensitive"),
+    ItemSpec("valid_until", "有效期至", data_type="date", sensitivity="internal"),
+    ItemSpec(
+        "status",
+        "证照状态",
+        description="valid 有效、expired 已过期、suspended 已暂停、revoked 已吊销或作废",
+        sensitivity="internal",
+    ),
+    ItemSpec(
+        "data",
+        "证照数据项",
+        description="JSON 文本：{数据项标识: 值}；仅完整授权时提供。",
+        sensitivity="sensitive",
+    ),
+    ItemSpec(
+        "signed_licence",
+        "签名证照",
+        description="JSON 文本：颁发部门签名的证照文档，可用公布的公钥验证；仅完整授权时提供。",
+        sensitivity="internal",
+    ),
+)
+
+
+def load_licence_resource(platform_department_id: int) -> None:
+    """The licence library as a catalogued resource (idempotent): a ``platform`` adapter
+    on the ``licences`` source, the resource 电子证照库 of 武汉市政务服务和大数据管理局,
+    shared unconditionally, and a grant of all its items to the platform's department
+    (none is needed, nor possible, when that department is the provider itself)."""
+    adapter = exchange.adapter_upsert(
+        name=LICENCE_ADAPTER, kind="platform", config={"source": "licences", "timeout": 5}
+    )
+    code = str(settings.TONGBAN_LICENCE_RESOURCE)
+    provider = _department_id("zsj")
+    exchange.resource_upsert(
+        code=code,
+        name="电子证照库",
+        provider_id=provider,
+        format="api",
+        share_type="unconditional",
+        summary=(
+            "全省电子证照库：各部门颁发并签章的电子证照。使用部门只能获取本部门颁发的证照，"
+            "或持证人授权本部门使用的证照；签名证照可用颁发部门公布的公钥验证。"
+        ),
+        classification="电子证照",
+        theme="电子证照",
+        update_cycle="实时",
+        adapter_id=adapter.pk,
+    )
+    exchange.data_items_set(resource_code=code, items=list(LICENCE_ITEMS))
+    if platform_department_id == provider:
+        return
+    resource = resource_get(code)
+    keys = [spec.key for spec in LICENCE_ITEMS]
+    granted = granted_keys(consumer_id=platform_department_id, resource_id=resource.pk)
+    if granted is not None and set(keys) <= granted:
+        return
+    department = department_get(platform_department_id)
+    stewards = staff_with_role(
+        division_code=department.division_id,
+        department_code=department.code,
+        role=Role.DATA_STEWARD,
+    )
+    if not stewards:
+        raise LookupError(f"department {platform_department_id} has no data steward")
+    exchange.sharing_request_create(
+        actor=get_user_model().objects.get(pk=stewards[0]),
+        consumer_id=platform_department_id,
+        resource_code=code,
+        items=keys,
+        purpose="办件申请材料自动获取（持证人授权的电子证照）",
+    )

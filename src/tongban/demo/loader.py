@@ -23,7 +23,12 @@ from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
 from tongban.demo.cases_demo import load_cases
 from tongban.demo.catalog_loader import load_catalog
-from tongban.demo.exchange_demo import load_exchange
+from tongban.demo.exchange_demo import load_exchange, load_licence_resource
+from tongban.demo.licences_demo import (
+    government_credit_code,
+    load_licence_types,
+    load_sample_licences,
+)
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
 from tongban.exchange.services import exchange_client_upsert
@@ -57,9 +62,13 @@ def load_demo(
     for code, name, parent in data.DIVISIONS:
         division_upsert(code=code, name=name, parent_code=parent)
         counts["divisions"] += 1
-        for dept_code, dept_name, centre in _departments_for(code):
+        for index, (dept_code, dept_name, centre) in enumerate(_departments_for(code)):
             dept = department_upsert(
-                division_code=code, code=dept_code, name=dept_name, is_service_centre=centre
+                division_code=code,
+                code=dept_code,
+                name=dept_name,
+                credit_code=government_credit_code(code, 100001 + index),
+                is_service_centre=centre,
             )
             departments[(code, dept_code)] = dept.pk
             counts["departments"] += 1
@@ -122,6 +131,7 @@ def load_demo(
         counts["articles"] += 1
     progress(f"  articles: {counts['articles']}")
     counts["processes"] = load_processes(progress)
+    counts["licence_types"] = load_licence_types(progress)
     if catalog:
         counts.update(load_catalog(progress))
     counts["slots"] = _load_windows()
@@ -129,8 +139,10 @@ def load_demo(
     if exchange:
         counts["resources"] = load_exchange(progress, var_dir=Path(settings.VAR_DIR))
         _platform_client(departments[("420100", "zsj")])
+        load_licence_resource(departments[("420100", "zsj")])
     if catalog and sample_cases:
         counts["cases"] = load_cases(progress)
+        counts["licences"] = load_sample_licences(progress)
     return counts
 
 

@@ -1,6 +1,7 @@
 """Read-only connectors to departments' own systems (数据库查询代理 / 应用网关).
 
-Three kinds, all configured as data (``Adapter.config``) and read through field mappings:
+Three kinds read other systems, configured as data (``Adapter.config``) and read through
+field mappings:
 
 * ``sql``: SQLAlchemy Core over a URL and a table (or one fixed SELECT); SQLite files are
   opened read-only (``mode=ro``), PostgreSQL sessions are read-only; each statement has a
@@ -9,10 +10,16 @@ Three kinds, all configured as data (``Adapter.config``) and read through field 
 * ``rest``: an HTTP GET with the filters as query parameters, JSON list in the answer.
 * ``file``: CSV (utf-8-sig by default) or XLSX (openpyxl read-only), cached by mtime.
 
+A fourth, ``platform``, serves data the platform itself holds (电子证照库): an app above the
+exchange registers a fetch function under a name (``platform_source_register``, from its
+``AppConfig.ready``) and the adapter's ``config["source"]`` names it. Its rows are already
+keyed by data item key, so field mappings are optional; the function is told which
+department consumes the data, since what it may return depends on it.
+
 Every kind pages (``fetch_page``): ``sql`` by keyset on the unique column named by
-``config["order_by"]`` (by offset when none is configured), ``rest`` and ``file`` by row
-number. A position is a small dict (``{"key": ...}`` or ``{"offset": n}``) that the gateway
-hands out as an opaque, encrypted cursor.
+``config["order_by"]`` (by offset when none is configured), ``rest``, ``file`` and
+``platform`` by row number. A position is a small dict (``{"key": ...}`` or
+``{"offset": n}``) that the gateway hands out as an opaque, encrypted cursor.
 
 Errors surface as :class:`AdapterFailed` or :class:`AdapterTimeout`; the gateway turns them
 into 502 and 504.
@@ -29,7 +36,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,6 +96,8 @@ class Query:
     timeout: float
     # Where the previous page ended (``Page.next`` of that page); None for the first page.
     after: dict[str, Any] | None = None
+    # The department the data is for (the caller's, or the one it acts on behalf of).
+    consumer_department_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,8 @@ def fetch(query: Query) -> list[dict[str, Any]]:
 
 def fetch_page(query: Query) -> Page:
     """One page of rows (at most ``query.limit``) from ``query.after`` on."""
+    if query.kind == "platform":
+        return _platform_fetch(query)
     missing = [k for k in [*query.wanted, *query.filters] if k not in query.fields]
     if missing:
         raise AdapterFailed(f"no field mapping for {', '.join(sorted(set(missing)))}")
@@ -188,8 +199,17 @@ def config_check(kind: str, config: Any) -> dict[str, Any]:
             codecs.lookup(str(config.get("encoding", "utf-8-sig")))
         except LookupError:
             raise AdapterConfigError(_("未知的文件编码（encoding）")) from None
+    elif kind == "platform":
+        source = config.get("source")
+        if not isinstance(source, str) or not source:
+            raise AdapterConfigError(_("请填写平台内数据源名称（source）"))
+        if source not in _platform_sources:
+            raise AdapterConfigError(
+                _("平台内数据源“%(source)s”未注册，可用的有：%(names)s")
+                % {"source": source, "names": "、".join(sorted(_platform_sources)) or "—"}
+            )
     else:
-        raise AdapterConfigError(_("适配器类型只能是 sql、rest 或 file"))
+        raise AdapterConfigError(_("适配器类型只能是 sql、rest、file 或 platform"))
     return config
 
 
@@ -415,3 +435,51 @@ def _read_xlsx(path: Path, sheet: Any) -> list[dict[str, Any]]:
 
 def _file_fetch(q: Query) -> Page:
     return _normalised(_file_rows(q.config), q)
+
+
+# ------------------------------------------------------------------------------ platform
+
+# fetch(consumer_department_id, filters, limit) -> rows keyed by data item key
+PlatformFetch = Callable[[int, dict[str, Any], int], list[dict[str, Any]]]
+_platform_sources: dict[str, PlatformFetch] = {}
+
+
+def platform_source_register(name: str, fetch: PlatformFetch) -> None:
+    """Make data the platform holds available to ``platform`` adapters as ``name``.
+
+    ``fetch(consumer_department_id, filters, limit)`` returns at most ``limit`` rows of
+    scalar values keyed by the resource's data item keys, only those the consuming
+    department may see. Registering a name again replaces its function (reloads)."""
+    if not name or not callable(fetch):
+        raise ValueError("a platform source needs a name and a fetch function")
+    _platform_sources[name] = fetch
+
+
+def platform_sources() -> list[str]:
+    return sorted(_platform_sources)
+
+
+def _platform_fetch(q: Query) -> Page:
+    fetch = _platform_sources.get(str(q.config.get("source", "")))
+    if fetch is None:
+        raise AdapterFailed(f"platform source {q.config.get('source')!r} is not registered")
+    if q.consumer_department_id is None:
+        raise AdapterFailed("a platform source needs the consuming department")
+    start = _offset(q.after)
+    # One row more than asked says whether there is a next page.
+    raw = fetch(q.consumer_department_id, dict(q.filters), start + q.limit + 1)
+    if not isinstance(raw, list):
+        raise AdapterFailed("platform source answered no list of records")
+    rows = [r for r in raw[start:] if isinstance(r, dict)]
+    more = len(rows) > q.limit
+    page = [_platform_row(row, q) for row in rows[: q.limit]]
+    return Page(page, {"offset": start + q.limit} if more else None)
+
+
+def _platform_row(row: dict[str, Any], q: Query) -> dict[str, Any]:
+    """The wanted items of a row; a mapping, if one is configured, renames and transforms."""
+    out: dict[str, Any] = {}
+    for key in q.wanted:
+        field = q.fields.get(key)
+        out[key] = field.read(row.get(field.source)) if field else row.get(key)
+    return out

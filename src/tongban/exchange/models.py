@@ -49,6 +49,7 @@ class AdapterKind(models.TextChoices):
     SQL = "sql", _("数据库（SQL）")
     REST = "rest", _("接口（REST）")
     FILE = "file", _("文件（CSV/XLSX）")
+    PLATFORM = "platform", _("平台内数据源")
 
 
 class Adapter(models.Model):
@@ -263,6 +264,10 @@ class MessageLog(models.Model):
     request_hash = models.CharField(max_length=64)
     response_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
+    # The department the platform's own client asked for (代部门查询), if any. Kept out of
+    # the record hash, which older records were chained without; ``request_hash`` (which
+    # the record hash covers) includes it whenever it is set.
+    on_behalf_of = models.BigIntegerField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

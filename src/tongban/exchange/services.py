@@ -496,7 +496,7 @@ def adapter_upsert(*, name: str, kind: str, config: Any, actor: Any = None) -> A
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写适配器名称"), field="name")
-    _choice(kind, AdapterKind, "kind", _("适配器类型只能是 sql、rest 或 file"))
+    _choice(kind, AdapterKind, "kind", _("适配器类型只能是 sql、rest、file 或 platform"))
     config = adapter_config_check(kind, config)
     adapter = Adapter.objects.filter(name=name).first() or Adapter(name=name)
     adapter.kind, adapter.config = kind, config
@@ -632,6 +632,7 @@ def gateway_query(
     purpose: str,
     limit: int = DEFAULT_LIMIT,
     after: str | None = None,
+    on_behalf_of: int | None = None,
 ) -> GatewayAnswer:
     """Answer a department system's query through the resource's adapter (共享交换).
 
@@ -640,9 +641,25 @@ def gateway_query(
     record for the exchange whatever its outcome. Answers are pages of at most ``limit``
     rows: ``next`` is the cursor to pass as ``after`` for the following page (one more
     call, one more logged message), None on the last page.
+
+    ``on_behalf_of`` (代部门查询) is for the platform's own client only: the grant is still
+    its department's, but the source is told that the data is for that department (a
+    licence holder's consent is checked for the department handling the case), and the
+    message log records it.
     """
     message_id = uuid.uuid4()
     client = ExchangeClient.objects.filter(client_id=client_id).first()
+    request_body: dict[str, Any] = {
+        "resource": resource_code,
+        "filters": filters,
+        "fields": fields,
+        "purpose": purpose,
+        "limit": limit,
+        "after": after,
+    }
+    if on_behalf_of is not None:
+        # Only when set, so requests without it hash as they always did.
+        request_body["on_behalf_of"] = on_behalf_of
     log: dict[str, Any] = {
         "message_id": message_id,
         "client_id": client_id,
@@ -654,26 +671,19 @@ def gateway_query(
         "filter_keys": sorted(str(k)[:64] for k in filters)[:100]
         if isinstance(filters, dict)
         else [],
-        "request_hash": sm3_hex(
-            canonical(
-                {
-                    "resource": resource_code,
-                    "filters": filters,
-                    "fields": fields,
-                    "purpose": purpose,
-                    "limit": limit,
-                    "after": after,
-                }
-            )
-        ),
+        "request_hash": sm3_hex(canonical(request_body)),
+        "on_behalf_of": on_behalf_of if isinstance(on_behalf_of, int) else None,
     }
     try:
         if client is None:
             raise PermissionDenied(_("该客户端未登记为交换客户端"))
+        _on_behalf_check(client, on_behalf_of)
         _rate_check(client_id)
         resource = resource_get(resource_code)
         log["provider_id"] = resource.provider_id
-        rows, next_cursor = _query(client, resource, filters, fields, purpose, limit, after)
+        rows, next_cursor = _query(
+            client, resource, filters, fields, purpose, limit, after, on_behalf_of=on_behalf_of
+        )
     except DomainError as exc:
         body = {"code": exc.code, "message": exc.message, "field": exc.field}
         message_record(**log, status=exc.status, response_hash=sm3_hex(canonical(body)))
@@ -681,6 +691,18 @@ def gateway_query(
     answer = {"items": rows, "message_id": str(message_id), "next": next_cursor}
     message_record(**log, status=200, response_hash=sm3_hex(canonical(answer)))
     return GatewayAnswer(rows, str(message_id), next_cursor)
+
+
+def _on_behalf_check(client: ExchangeClient, on_behalf_of: Any) -> None:
+    """Only the platform's own client may ask for another department, and only for one
+    that exists."""
+    if on_behalf_of is None:
+        return
+    if client.client_id != settings.TONGBAN_PLATFORM_EXCHANGE_CLIENT:
+        raise PermissionDenied(_("只有平台自身的交换客户端可以代其他部门查询"))
+    if not isinstance(on_behalf_of, int) or isinstance(on_behalf_of, bool):
+        raise ValidationFailed(_("代查询部门无效"), field="on_behalf_of")
+    department_get(on_behalf_of)
 
 
 def _query(
@@ -691,6 +713,8 @@ def _query(
     purpose: str,
     limit: int,
     after: str | None = None,
+    *,
+    on_behalf_of: int | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
     if not isinstance(fields, list) or not fields or len(fields) > 100:
         raise ValidationFailed(_("请在 fields 中列出要查询的数据项"), field="fields")
@@ -731,6 +755,7 @@ def _query(
         raise AdapterUnavailable(_("该资源尚未接入数据源，请联系提供方部门"))
     adapter = resource.adapter
     assert adapter is not None
+    # Platform sources answer in data item keys: a mapping there is optional.
     mappings = FieldMapping.objects.filter(adapter=adapter)
     try:
         fields_by_key = {
@@ -753,6 +778,7 @@ def _query(
         limit=limit,
         timeout=timeout,
         after=position,
+        consumer_department_id=on_behalf_of if on_behalf_of is not None else client.department_id,
     )
     try:
         page = adapters.fetch_page(query)
@@ -805,6 +831,7 @@ def message_record(
     request_hash: str,
     response_hash: str,
     status: int,
+    on_behalf_of: int | None = None,
 ) -> MessageLog:
     """Append one exchange to the hash chain; signs a batch when it is full."""
     with transaction.atomic():
@@ -823,6 +850,7 @@ def message_record(
             request_hash=request_hash,
             response_hash=response_hash,
             status=status,
+            on_behalf_of=on_behalf_of,
             prev_hash=head.hash,
         )
         record.hash = record_hash(record)

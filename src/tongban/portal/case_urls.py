@@ -14,6 +14,11 @@ urlpatterns = [
     path("my/cases/<int:case_id>/form/", views.case_form, name="form"),
     path("my/cases/<int:case_id>/materials/", views.material_add, name="material"),
     path("my/cases/<int:case_id>/submit/", views.case_submit, name="submit"),
+    path(
+        "my/cases/<int:case_id>/licences/consent/",
+        views.licence_consent,
+        name="licence_consent",
+    ),
     path("my/cases/<int:case_id>/withdraw/", views.case_withdraw, name="withdraw"),
     path("status/", views.status_query, name="status"),
     path("my/appointments/", views.appointments, name="appointments"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,9 @@ from tongban.catalog import selectors as catalog
 from tongban.catalog.services import form_fields_in_order, schema_errors
 from tongban.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from tongban.core.throttling import ClientRateThrottle
+from tongban.licences import selectors as licence_selectors
+from tongban.licences import services as licence_services
+from tongban.org.selectors import department_get
 from tongban.supervision.selectors import rating_for_case
 
 LONG_TEXT = 200  # strings allowed to be longer than this get a <textarea>
@@ -395,6 +399,42 @@ class MaterialRow:
     error: str = ""
 
 
+CONSENT_DAYS = 90
+
+
+@dataclass
+class LicenceRow:
+    """A licence the case needs (电子证照): what the applicant's wallet holds and whether
+    the handling department may already use it."""
+
+    index: int
+    name: str
+    department_name: str = ""
+    licence: Any = None
+    consent: Any = None
+
+
+def _licence_rows(request: HttpRequest, case: Case) -> list[LicenceRow]:
+    """Before the first submission: each licence material with the wallet's licence and
+    the consent of the handling department, if any."""
+    if case.status != CaseStatus.DRAFT:
+        return []
+    specs = services.licence_material_specs(case)
+    if not specs:
+        return []
+    wallet = licence_selectors.wallet_for_materials(request.user, [n for n, _d in specs])
+    rows = []
+    for index, (name, department_id) in enumerate(specs, 1):
+        row = LicenceRow(index=index, name=name, licence=wallet.get(name))
+        if department_id is not None:
+            department = department_get(department_id)
+            row.department_name = f"{department.division.name}{department.name}"
+            if row.licence is not None:
+                row.consent = licence_selectors.consented(row.licence, department_id)
+        rows.append(row)
+    return rows
+
+
 def _form_rows(case: Case) -> list[tuple[str, str]]:
     """(title, value) of the stored form, in the schema's order."""
     fields = _schema_fields(services.case_form_schema(case))
@@ -441,6 +481,7 @@ def _case_page(
             "timeline": selectors.case_timeline(case),
             "form_rows": _form_rows(case),
             "materials": rows,
+            "licences": _licence_rows(request, case),
             "reusable": selectors.reusable_files(user=request.user) if editable else [],
             "correction": selectors.case_open_correction(case),
             "fetched": selectors.case_fetched(case),
@@ -499,6 +540,42 @@ def material_add(request: HttpRequest, case_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已上传材料：%(name)s") % {"name": material.name})
     return redirect(reverse("applications:detail", args=[case.pk]) + f"#material-{index}")
+
+
+@login_required
+@require_POST
+def licence_consent(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The applicant lets the handling department use a licence of their wallet (用证授权)
+    for this case, so that it is taken from the licence library at submission."""
+    case = selectors.case_for_applicant(user=request.user, case_id=case_id)
+    specs = dict(services.licence_material_specs(case)) if case.status == CaseStatus.DRAFT else {}
+    name = request.POST.get("material", "").strip()
+    department_id = specs.get(name)
+    licence = licence_selectors.wallet_for_materials(request.user, [name]).get(name)
+    if department_id is None or licence is None:
+        messages.error(request, _("没有可授权的证照"))
+        return redirect(reverse("applications:detail", args=[case.pk]) + "#licences")
+    try:
+        consent = licence_services.consent_grant(
+            user=request.user,
+            licence_id=licence.pk,
+            department_id=department_id,
+            scope="full",
+            purpose=_("办件 %(number)s 申请材料") % {"number": case.number},
+            expires_on=timezone.localdate() + timedelta(days=CONSENT_DAYS),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已授权受理部门使用您的%(name)s（至 %(until)s）")
+            % {
+                "name": name,
+                "until": timezone.localtime(consent.expires_at).date().isoformat(),
+            },
+        )
+    return redirect(reverse("applications:detail", args=[case.pk]) + "#licences")
 
 
 @login_required

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tongban.cases",
     "tongban.supervision",
     "tongban.registries",
+    "tongban.licences",
     "tongban.disclosure",
     "tongban.portal",
     "tongban.workbench",
@@ -301,3 +302,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TONGBAN_LOG_LEVEL", "WARNING")},
 }
+
+# E-licences (电子证照): the algorithm of new department keys (sm2 = SM2 with SM3, or
+# ed25519); an optional dotted path of a factory ``(SigningKey) -> Signer`` for a signature
+# server or HSM; an optional TrueType font embedded in licence PDFs (default: the PDF
+# viewer's STSong-Light); the shared resource through which the exchange serves licences.
+TONGBAN_LICENCE_ALGORITHM = os.environ.get("TONGBAN_LICENCE_ALGORITHM", "sm2")
+TONGBAN_LICENCE_SIGNER_FACTORY = os.environ.get("TONGBAN_LICENCE_SIGNER_FACTORY", "")
+TONGBAN_PDF_FONT = os.environ.get("TONGBAN_PDF_FONT", "")
+TONGBAN_LICENCE_RESOURCE = os.environ.get("TONGBAN_LICENCE_RESOURCE", "50100100001")
