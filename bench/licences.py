@@ -9,10 +9,13 @@ operations they cannot avoid, measured in the same run.
   key set from the database, signature, validity, the licence's current status) — against
   ``verify only``: one signature verification with the public key, and ``verify offline``:
   ``signed.verify_document`` with a key set fetched once, as the CLI does.
+
+Each measurement and its baseline run interleaved, call by call.
 """
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from datetime import date
@@ -49,13 +52,17 @@ def _issue(licence_type: LicenceType, issuer_id: int) -> Licence:
     )
 
 
-def _timed(count: int, action: Callable[[int], Any]) -> tuple[dict[str, float], list[Any]]:
-    durations, results = [], []
+def _interleaved(count: int, variants: dict[str, Callable[[int], Any]]) -> dict[str, list[Any]]:
+    """Run the variants call by call (a shared machine's drift hits them alike); returns
+    each variant's durations and results."""
+    durations: dict[str, list[float]] = {name: [] for name in variants}
+    results: dict[str, list[Any]] = {name: [] for name in variants}
     for index in range(count):
-        started = time.perf_counter()
-        results.append(action(index))
-        durations.append(time.perf_counter() - started)
-    return timing(durations), results
+        for name, action in variants.items():
+            started = time.perf_counter()
+            results[name].append(action(index))
+            durations[name].append(time.perf_counter() - started)
+    return {name: [timing(durations[name]), results[name]] for name in variants}
 
 
 def measure_licences(count: int, progress: Progress = print) -> dict[str, Any]:
@@ -63,24 +70,46 @@ def measure_licences(count: int, progress: Progress = print) -> dict[str, Any]:
     licence_type = LicenceType.objects.get(name="营业执照")
     department = department_by_code(division_code="420100", code="scjg")
     assert department is not None
-    _issue(licence_type, department.pk)  # the department key is made on first use
-    issued_timing, issued = _timed(count, lambda _i: _issue(licence_type, department.pk))
-    progress(f"  issued {count}: {issued_timing['per_s']:.1f}/s")
-    documents = [selectors.signed_of(licence) for licence in issued]
-    payloads = [canonical_bytes(d["licence"]) for d in documents]
-    signer = signer_for(issued[0].key)
-    sign_timing, _ = _timed(count, lambda i: signer.sign(payloads[i]))
-    progress(f"  sign only: {sign_timing['per_s']:.1f}/s")
+    # The first issuance makes the department key.
+    signer = signer_for(_issue(licence_type, department.pk).key)
+    issued: list[Licence] = []
 
-    online_timing, online = _timed(count, lambda i: services.licence_verify(documents[i]))
-    assert all(result.valid for result in online), "a freshly issued licence must verify"
+    def issue(_index: int) -> Licence:
+        issued.append(_issue(licence_type, department.pk))
+        return issued[-1]
+
+    def sign_only(index: int) -> bytes:
+        return signer.sign(canonical_bytes(issued[index].payload))
+
+    runs = _interleaved(count, {"issue": issue, "sign_only": sign_only})
+    issued_timing, sign_timing = runs["issue"][0], runs["sign_only"][0]
+    progress(
+        f"  issued {count}: {issued_timing['per_s']:.1f}/s, sign only {sign_timing['per_s']:.1f}/s"
+    )
+
+    documents = [selectors.signed_of(licence) for licence in issued]
     keys = selectors.published_keys()
     today = date.today()
-    offline_timing, offline = _timed(count, lambda i: verify_document(documents[i], keys, today))
-    assert all(result.valid for result in offline)
-    public, signature = issued[0].key.public_key, signer.sign(payloads[0])
-    verify_timing, _ = _timed(
-        count, lambda _i: verify_with_public_key(signer.algorithm, public, payloads[0], signature)
+    public = issued[0].key.public_key
+    raw = [base64.b64decode(d["signature"]["value"]) for d in documents]
+    payloads = [canonical_bytes(d["licence"]) for d in documents]
+    runs = _interleaved(
+        count,
+        {
+            "verify_online": lambda i: services.licence_verify(documents[i]),
+            "verify_offline": lambda i: verify_document(documents[i], keys, today),
+            "verify_only": lambda i: verify_with_public_key(
+                signer.algorithm, public, payloads[i], raw[i]
+            ),
+        },
+    )
+    assert all(r.valid for r in runs["verify_online"][1]), "fresh licences must verify"
+    assert all(r.valid for r in runs["verify_offline"][1])
+    assert all(runs["verify_only"][1])
+    online_timing, offline_timing, verify_timing = (
+        runs["verify_online"][0],
+        runs["verify_offline"][0],
+        runs["verify_only"][0],
     )
     progress(
         f"  verify online {online_timing['per_s']:.1f}/s, offline "

@@ -8,6 +8,7 @@ from tongban.org.models import Department
 def test_admin_edits_are_validated_and_audited(demo, login_as):
     admin = login_as("admin")
     department = Department.objects.get(division_id="420100", code="scjg")
+    original = department.credit_code
     url = f"/admin/org/department/{department.pk}/change/"
     form = {
         "division": "420100",
@@ -18,9 +19,9 @@ def test_admin_edits_are_validated_and_audited(demo, login_as):
     refused = admin.post(url, form)
     assert refused.status_code == 200 and "校验位错误" in refused.content.decode()
     department.refresh_from_db()
-    assert department.credit_code == ""
+    assert department.credit_code == original
     form["name"] = "市场监督管理局（食品药品）"
-    form["credit_code"] = ""
+    form["credit_code"] = original
     assert admin.post(url, form).status_code == 302
     entry = AuditEntry.objects.get(action="admin.org.department.change")
     assert entry.actor_label == "admin" and entry.object_id == str(department.pk)

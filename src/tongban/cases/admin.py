@@ -8,19 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tongban.cases.models import AppointmentSlot, Case, CaseEvent, ServiceWindow
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Cases change only through their services (which keep the timeline and audit)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from tongban.core.admin_base import ReadOnlyAdmin
 
 
 class TimelineInline(admin.TabularInline):

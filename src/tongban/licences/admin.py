@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tongban.core.admin_base import ReadOnlyAdmin
 from tongban.core.errors import ValidationFailed
 from tongban.licences import services
 from tongban.licences.models import Licence, LicenceType, SigningKey
@@ -55,17 +56,6 @@ class LicenceTypeAdmin(admin.ModelAdmin):
             saved.active = obj.active
             saved.save(update_fields=["active"])
         obj.pk = saved.pk
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SigningKey)

@@ -10,20 +10,10 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from tongban.core.admin_base import ReadOnlyAdmin
 from tongban.core.errors import ValidationFailed
 from tongban.registries import services
 from tongban.registries.models import Conflict, Entity, RegistrySource, SourceRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Entity)

@@ -3,11 +3,9 @@ clocks, supervision records and ratings are shown read-only."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from tongban.core.admin_base import ReadOnlyAdmin
 from tongban.supervision.models import Alert, Clock, Rating, Rectification, SupervisionRule
 
 
@@ -32,17 +30,6 @@ class SupervisionRuleAdmin(admin.ModelAdmin):
         "max_extension_days",
         "note",
     ]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Clock)
