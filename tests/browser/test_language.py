@@ -52,6 +52,7 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
         "Services",
         "Track an application",
         "My applications",
+        "My licences",
         "My account",
         "My messages",
         "Open API",

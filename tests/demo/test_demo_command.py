@@ -65,7 +65,9 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["accounts_staffrole"] == 12
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
-    assert counts["exchange_resource"] == 3
+    assert counts["exchange_resource"] == 4  # three legacy sources and 电子证照库
+    assert counts["licences_licencetype"] == 6
+    assert counts["licences_licence"] == 1  # the sample social security card (no worker ran)
     assert counts["exchange_sharingrequest"] == 4  # 人社 on 公安; the registries on 3
     assert counts["registries_registrysource"] == 4
     # demo-rsj-system, tongban-registries (the registries' sync), the platform's own client

@@ -101,17 +101,19 @@ def licence_type_upsert(
     actor: Any = None,
 ) -> LicenceType:
     """Create or update a licence type (证照类型); its data items are checked here."""
-    licence_type_check(holder_kind=holder_kind, fields=fields, item_codes=list(item_codes))
-    found, created = LicenceType.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": name,
-            "holder_kind": holder_kind,
-            "fields": fields,
-            "item_codes": list(item_codes),
-            "validity_years": validity_years,
-        },
-    )
+    codes = list(item_codes)
+    licence_type_check(holder_kind=holder_kind, fields=fields, item_codes=codes)
+    values = {
+        "name": name,
+        "holder_kind": holder_kind,
+        "fields": fields,
+        "item_codes": codes,
+        "validity_years": validity_years,
+    }
+    found = LicenceType.objects.filter(code=code).first()
+    if found is not None and all(getattr(found, k) == v for k, v in values.items()):
+        return found  # nothing changed: loading the demo twice writes and audits nothing
+    found, created = LicenceType.objects.update_or_create(code=code, defaults=values)
     audit_record(
         action="licences.type_created" if created else "licences.type_updated",
         actor=actor,
