@@ -67,6 +67,7 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
         "办事服务",
         "办件查询",
         "我的办件",
+        "我的证照",
         "我的",
         "我的消息",
         "开放接口",
