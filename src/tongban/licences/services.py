@@ -392,8 +392,9 @@ def licences_issue_for_case(case_id: int) -> list[Licence]:
         return []
     form = case.form or {}
     issued = []
+    types = list(LicenceType.objects.filter(active=True).order_by("code"))
     for item_code, department_id in _issuing_departments(case).items():
-        for licence_type in LicenceType.objects.filter(active=True).order_by("code"):
+        for licence_type in types:
             if item_code not in licence_type.item_codes or licence_type.holder_kind != code[0]:
                 continue
             if Licence.objects.filter(case_id=case.pk, type=licence_type).exists():

@@ -6,6 +6,7 @@ refusals)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,11 +29,10 @@ from tongban.core.throttling import ClientRateThrottle
 from tongban.licences import documents, selectors, services
 from tongban.licences.models import ConsentScope, HolderKind, Licence
 from tongban.licences.signed import Verification
-from tongban.org.selectors import department_list, division_list
+from tongban.org.selectors import departments_grouped
 
 CONSENT_DEFAULT_DAYS = 30
 MAX_DOCUMENT_BYTES = 64 * 1024
-MAX_DIVISIONS = 200  # the consent form's department list is bounded
 THROTTLE_PURPOSE = "licence_verify"
 
 ACTION_LABELS = {
@@ -156,17 +156,15 @@ class DepartmentGroup:
 
 
 def _department_groups() -> list[DepartmentGroup]:
-    groups = []
-    for division in division_list(size=MAX_DIVISIONS).items:
-        page = department_list(division_code=division.code, size=100)
-        if page.items:
-            groups.append(
-                DepartmentGroup(
-                    division=division.name,
-                    departments=[(d.pk, f"{division.name}{d.name}") for d in page.items],
-                )
-            )
-    return groups
+    return [
+        DepartmentGroup(
+            division=division_name,
+            departments=[(d.pk, f"{division_name}{d.name}") for d in departments],
+        )
+        for division_name, departments in itertools.groupby(
+            departments_grouped(), key=lambda d: d.division.name
+        )
+    ]
 
 
 def _consent_rows(licence: Licence) -> list[dict[str, Any]]:

@@ -79,3 +79,9 @@ def division_codes_under(path: str) -> list[str]:
     """Codes of the division at ``path`` and every division below it (bounded)."""
     rows = Division.objects.filter(Q(path=path) | Q(path__startswith=path + "/"))
     return list(rows.values_list("code", flat=True)[:5000])
+
+
+def departments_grouped(*, limit: int = 2000) -> list[Department]:
+    """Every department with its division, in division order, in one query (bounded)."""
+    qs = Department.objects.select_related("division").order_by("division__path", "id")
+    return list(qs[:limit])
