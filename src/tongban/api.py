@@ -25,10 +25,14 @@ from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
 from tongban.core.services import audit_denial
+from tongban.disclosure.api import router as disclosure_router
 from tongban.exchange.api import router as exchange_router
+from tongban.interaction.api import router as interaction_router
+from tongban.knowledge.api import router as knowledge_router
 from tongban.licences.api import router as licences_router
 from tongban.notify.api import router as notify_router
 from tongban.org.api import router as org_router
+from tongban.participation.api import router as participation_router
 from tongban.registries.api import router as registries_router
 from tongban.supervision.api import router as supervision_router
 from tongban.workflow.api import router as workflow_router
@@ -69,6 +73,10 @@ api.add_router("/v1", notify_router)
 api.add_router("/v1", exchange_router)
 api.add_router("/v1", registries_router)
 api.add_router("/v1", licences_router)
+api.add_router("/v1", interaction_router)
+api.add_router("/v1", knowledge_router)
+api.add_router("/v1", participation_router)
+api.add_router("/v1", disclosure_router)
 
 
 def error_response(

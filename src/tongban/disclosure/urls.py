@@ -1,0 +1,4 @@
+"""URLs of disclosure."""
+
+app_name = "disclosure"
+urlpatterns: list = []

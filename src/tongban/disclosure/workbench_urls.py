@@ -1,0 +1,4 @@
+"""URLs of disclosure."""
+
+app_name = "workbench_disclosure"
+urlpatterns: list = []

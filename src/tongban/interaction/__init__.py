@@ -1,0 +1,1 @@
+"""Government–citizen interaction (政民互动): appeals to the 12345 hotline and their routing, handling and supervision."""

@@ -1,0 +1,4 @@
+"""URLs of interaction."""
+
+app_name = "interaction"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of interaction."""
+
+app_name = "workbench_interaction"
+urlpatterns: list = []

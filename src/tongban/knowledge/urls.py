@@ -1,0 +1,4 @@
+"""URLs of knowledge."""
+
+app_name = "knowledge"
+urlpatterns: list = []

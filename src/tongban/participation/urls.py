@@ -1,0 +1,4 @@
+"""URLs of participation."""
+
+app_name = "participation"
+urlpatterns: list = []

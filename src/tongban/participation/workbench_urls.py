@@ -1,0 +1,4 @@
+"""URLs of participation."""
+
+app_name = "workbench_participation"
+urlpatterns: list = []
