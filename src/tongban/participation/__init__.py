@@ -1,1 +1,1 @@
-"""Public participation: opinion solicitation on draft policies (征求意见) and surveys (民意调查)."""
+"""Public participation: comment on draft policies (征求意见) and surveys (民意调查)."""
