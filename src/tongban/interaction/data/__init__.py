@@ -1,0 +1,1 @@
+"""Shipped data of appeal routing: the corpus, its generator, the model and its report."""
