@@ -20,13 +20,21 @@ def _clear_cache():
 @pytest.fixture
 def demo(db):
     """The demo province: divisions, departments, accounts, OIDC client, news, processes."""
-    return load_demo(progress=lambda _line: None, catalog=False, sample_cases=False, exchange=False)
+    return load_demo(
+        progress=lambda _line: None,
+        catalog=False,
+        sample_cases=False,
+        exchange=False,
+        interaction=False,
+    )
 
 
 @pytest.fixture
 def demo_catalog(db):
     """The whole demo, including the service catalog."""
-    return load_demo(progress=lambda _line: None, sample_cases=False, exchange=False)
+    return load_demo(
+        progress=lambda _line: None, sample_cases=False, exchange=False, interaction=False
+    )
 
 
 @pytest.fixture

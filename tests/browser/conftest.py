@@ -86,9 +86,16 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def site(live_server) -> str:
-    """The demo province served by the live server (fresh for every test); its base URL."""
-    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False)
+def site(request: pytest.FixtureRequest, live_server: Any) -> str:
+    """The demo province served by the live server (fresh for every test); its base URL.
+    Tests marked ``interaction_data`` also get the publications, drafts, surveys, FAQs and
+    appeals (the others do not pay the seconds they take to load)."""
+    load_demo(
+        progress=lambda _line: None,
+        sample_cases=False,
+        exchange=False,
+        interaction=request.node.get_closest_marker("interaction_data") is not None,
+    )
     return live_server.url
 
 

@@ -24,14 +24,23 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
     assert response.request.header_value("accept-language").startswith("en-US")
     assert _lang(page) == "zh-Hans"
     assert response.header_value("content-language") == "zh-hans"
-    anonymous = ["首页", "办事服务", "办件查询", "登录", "注册", "开放接口"]
+    anonymous = ["首页", "办事服务", "办件查询", "政务公开", "互动交流", "登录", "注册", "开放接口"]
     assert _nav_links(page, "主导航") == anonymous
     assert page.get_by_role("heading", level=1).inner_text() == "统一身份认证登录"
 
     page.get_by_role("button", name="English").click()
     assert page.url.endswith("/accounts/login/")  # the switch keeps the page
     assert _lang(page) == "en"
-    english = ["Home", "Services", "Track an application", "Sign in", "Register", "Open API"]
+    english = [
+        "Home",
+        "Services",
+        "Track an application",
+        "Government information",
+        "Have your say",
+        "Sign in",
+        "Register",
+        "Open API",
+    ]
     assert _nav_links(page, "Main navigation") == english
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in with your unified account"
     assert page.get_by_label("Username").is_visible()
@@ -51,6 +60,8 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
         "Home",
         "Services",
         "Track an application",
+        "Government information",
+        "Have your say",
         "My applications",
         "My licences",
         "My account",
@@ -66,6 +77,8 @@ def test_chinese_by_default_then_english_then_chinese(new_page):
         "首页",
         "办事服务",
         "办件查询",
+        "政务公开",
+        "互动交流",
         "我的办件",
         "我的证照",
         "我的",

@@ -51,6 +51,7 @@ def test_demo_runs_twice_and_shows_progress(demo_database):
     assert "sample cases: 3" in runs[0].stdout
     assert "sample cases: already there" in runs[1].stdout
     assert "exchange: 3 resources, client demo-rsj-system" in runs[1].stdout
+    assert "appeals: already loaded" in runs[1].stdout
 
 
 def test_second_run_creates_nothing_twice(demo_database, tmp_path):
@@ -72,6 +73,14 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["registries_registrysource"] == 4
     # demo-rsj-system, tongban-registries (the registries' sync), the platform's own client
     assert counts["exchange_exchangeclient"] == 3
+    # issue 6: 200+ appeals, a knowledge base, two open drafts, a survey with answers,
+    # 100 publications, 10 information requests
+    assert counts["interaction_appeal"] >= 200
+    assert counts["knowledge_entry"] >= 40
+    assert counts["participation_solicitation"] >= 3
+    assert counts["participation_response"] >= 1
+    assert counts["disclosure_publication"] == 100
+    assert counts["disclosure_inforequest"] == 10
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

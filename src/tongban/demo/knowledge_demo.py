@@ -470,7 +470,7 @@ def load_knowledge(progress: Callable[[str], None]) -> int:
     """Create the demo FAQs that do not exist yet; returns how many were created."""
     actor = user_by_username("admin")
     if actor is None:
-        progress("knowledge: skipped, the demo accounts are not loaded")
+        progress("  knowledge: skipped, the demo accounts are not loaded")
         return 0
     created = 0
     for category, department, question, answer, keywords, codes in FAQS:
@@ -489,5 +489,5 @@ def load_knowledge(progress: Callable[[str], None]) -> int:
             ),
         )
         created += 1
-    progress(f"knowledge: {created} entries created, {len(FAQS) - created} already there")
+    progress(f"  knowledge: {created} entries created, {len(FAQS) - created} already there")
     return created

@@ -23,12 +23,16 @@ from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
 from tongban.demo.cases_demo import load_cases
 from tongban.demo.catalog_loader import load_catalog
+from tongban.demo.disclosure_demo import load_disclosure
 from tongban.demo.exchange_demo import load_exchange, load_licence_resource
+from tongban.demo.interaction_demo import load_appeals
+from tongban.demo.knowledge_demo import load_knowledge
 from tongban.demo.licences_demo import (
     government_credit_code,
     load_licence_types,
     load_sample_licences,
 )
+from tongban.demo.participation_demo import load_participation
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
 from tongban.exchange.services import exchange_client_upsert
@@ -52,11 +56,14 @@ def load_demo(
     catalog: bool = True,
     sample_cases: bool = True,
     exchange: bool = True,
+    interaction: bool = True,
 ) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
     not need its ~100 indexed implementations run much faster without it), and
     ``sample_cases=False`` the sample applications (tests start with no cases) and
-    ``exchange=False`` the legacy systems behind the exchange gateway."""
+    ``exchange=False`` the legacy systems behind the exchange gateway, and
+    ``interaction=False`` the publications, information requests, drafts, surveys, FAQs and
+    appeals (tests of other domains do not pay for loading them)."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -130,6 +137,9 @@ def load_demo(
         )
         counts["articles"] += 1
     progress(f"  articles: {counts['articles']}")
+    if interaction:
+        counts.update({f"disclosure_{key}": n for key, n in load_disclosure(progress).items()})
+        counts.update(load_participation(progress))
     counts["processes"] = load_processes(progress)
     counts["licence_types"] = load_licence_types(progress)
     if catalog:
@@ -140,9 +150,13 @@ def load_demo(
         counts["resources"] = load_exchange(progress, var_dir=Path(settings.VAR_DIR))
         _platform_client(departments[("420100", "zsj")])
         load_licence_resource(departments[("420100", "zsj")])
+    if catalog and interaction:
+        counts["knowledge_entries"] = load_knowledge(progress)
     if catalog and sample_cases:
         counts["cases"] = load_cases(progress)
         counts["licences"] = load_sample_licences(progress)
+    if interaction:
+        counts["appeals"] = load_appeals(progress)
     return counts
 
 

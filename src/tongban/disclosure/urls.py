@@ -6,6 +6,7 @@ from tongban.disclosure import feeds, views
 
 app_name = "disclosure"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("search/", views.publication_search, name="search"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/mine/", views.request_mine, name="request_mine"),

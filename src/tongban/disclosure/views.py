@@ -25,7 +25,13 @@ from tongban.core.errors import DomainError, NotFound, PermissionDenied, Validat
 from tongban.disclosure import forms, selectors, services
 from tongban.disclosure.models import Kind, Publication, RequestStatus
 from tongban.disclosure.selectors import PublicationFilter
-from tongban.org.selectors import department_list, departments_grouped, division_get
+from tongban.org.selectors import (
+    department_list,
+    departments_grouped,
+    division_children,
+    division_get,
+    division_root,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -78,6 +84,15 @@ def _year(raw: str) -> int | None:
 
 
 @require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    """/disclosure/ opens the province's own disclosure page."""
+    root = division_root()
+    if root is None:
+        raise NotFound(_("尚未设置行政区划"))
+    return redirect("disclosure:list", division=root.code)
+
+
+@require_safe
 def publication_list(request: HttpRequest, division: str) -> HttpResponse:
     place = division_get(division)
     f = PublicationFilter(
@@ -93,6 +108,7 @@ def publication_list(request: HttpRequest, division: str) -> HttpResponse:
         "disclosure/list.html",
         {
             "division": place,
+            "children": division_children(place.code),
             "filter": f,
             "page": page,
             "base_query": _query(request),

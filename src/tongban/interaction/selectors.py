@@ -112,7 +112,7 @@ def time_limits(appeal_type: str) -> Limits:
 
 
 def routing_threshold() -> float:
-    return float(getattr(settings, "TONGBAN_APPEAL_ROUTING_THRESHOLD", 0.6))
+    return float(settings.TONGBAN_APPEAL_ROUTING_THRESHOLD)
 
 
 def _keywords(rule: RoutingRule) -> list[str]:

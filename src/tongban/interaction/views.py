@@ -73,7 +73,14 @@ def _new_page(request: HttpRequest, form: dict[str, Any], **extra: Any) -> HttpR
 @require_http_methods(["GET", "POST"])
 def appeal_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return _new_page(request, {"allow_publication": True})
+        # 智能问答 sends a citizen it could not help here with the question already filled in.
+        chosen = request.GET.get("type", "")
+        prefill = {
+            "allow_publication": True,
+            "title": request.GET.get("title", "").strip()[:100],
+            "appeal_type": chosen if chosen in AppealType.values else "",
+        }
+        return _new_page(request, prefill)
     _check_rate(request)
     form: dict[str, Any] = {f: request.POST.get(f, "")[:4000] for f in FORM_FIELDS}
     form["allow_publication"] = request.POST.get("allow_publication") == "on"
@@ -220,6 +227,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "boxes": [(key, str(label)) for key, label in BOXES.items()],
         "appeals": page.items,
         "next_cursor": page.next_cursor,
+        "is_supervisor": bool(selectors.supervisor_paths(request.user)),
     }
     return render(request, "interaction/inbox.html", context)
 

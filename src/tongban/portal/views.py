@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from tongban.accounts.selectors import user_summary
 from tongban.core.errors import NotFound
 from tongban.disclosure.selectors import article_get, article_list
+from tongban.interaction.selectors import mailbox_page, public_letter
 from tongban.org.selectors import (
     department_list,
     division_ancestors,
@@ -53,6 +54,18 @@ def division_home(request: HttpRequest, code: str) -> HttpResponse:
 def article_detail(request: HttpRequest, code: str, article_id: int) -> HttpResponse:
     article = article_get(division_code=code, article_id=article_id)
     return render(request, "portal/article.html", {"article": article})
+
+
+@require_safe
+def interact(request: HttpRequest) -> HttpResponse:
+    """The government–citizen interaction hub (互动交流): every way to be heard, and the
+    latest published letters."""
+    letters = [public_letter(appeal) for appeal in mailbox_page(cursor=None, size=5).items]
+    return render(
+        request,
+        "portal/interact.html",
+        {"letters": letters, "root": division_root()},
+    )
 
 
 @login_required

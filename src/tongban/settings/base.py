@@ -314,3 +314,7 @@ TONGBAN_LICENCE_ALGORITHM = os.environ.get("TONGBAN_LICENCE_ALGORITHM", "sm2")
 TONGBAN_LICENCE_SIGNER_FACTORY = os.environ.get("TONGBAN_LICENCE_SIGNER_FACTORY", "")
 TONGBAN_PDF_FONT = os.environ.get("TONGBAN_PDF_FONT", "")
 TONGBAN_LICENCE_RESOURCE = os.environ.get("TONGBAN_LICENCE_RESOURCE", "50100100001")
+
+# Appeals (诉求): below this classifier confidence an appeal goes to the dispatcher (派单员)
+# instead of straight to the proposed department (see docs/adr/0020).
+TONGBAN_APPEAL_ROUTING_THRESHOLD = float(os.environ.get("TONGBAN_APPEAL_ROUTING_THRESHOLD", "0.6"))
