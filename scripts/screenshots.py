@@ -177,6 +177,111 @@ def licences_verify(page: Any) -> None:
     page.locator("#result-title").scroll_into_view_if_needed()
 
 
+def _follow_first(page: Any, selector: str, what: str) -> None:
+    link = page.locator(selector).first
+    if link.count() == 0:
+        sys.exit(f"screenshots: no {what} at {page.url}")
+    link.click()
+    page.wait_for_load_state()
+
+
+def appeals_new(page: Any) -> None:
+    login(page, "zhangsan")
+    page.goto("/interaction/appeals/new/")
+    page.locator("#f-appeal_type").select_option("complaint")
+    page.locator("#f-division_code").select_option("420100")
+    page.locator("#f-title").fill("小区门口夜间施工噪声扰民")
+    page.locator("#f-content").fill(
+        "江岸区某小区门口道路每晚十一点后仍在施工，噪声很大，影响休息，请尽快处理。"
+    )
+
+
+def appeals_inbox(page: Any) -> None:
+    login(page, "scjg")
+    page.goto("/workbench/appeals/?box=handle")
+
+
+def appeals_staff_detail(page: Any) -> None:
+    appeals_inbox(page)
+    _follow_first(page, "main table tbody a", "appeal being handled")
+
+
+def appeals_overdue(page: Any) -> None:
+    login(page, "jiancha")
+    page.goto("/workbench/appeals/overdue/")
+
+
+def appeals_mailbox(page: Any) -> None:
+    page.goto("/interaction/mailbox/")
+
+
+def appeal_routing_dispatch(page: Any) -> None:
+    login(page, "paidan")
+    page.goto("/workbench/appeals/?box=dispatch")
+
+
+def interaction_hub(page: Any) -> None:
+    page.goto("/interact/")
+
+
+def knowledge_ask(page: Any) -> None:
+    page.goto("/knowledge/ask/?q=开饭店需要什么许可证")
+
+
+def knowledge_entry(page: Any) -> None:
+    knowledge_ask(page)
+    _follow_first(page, "main ol a", "answer")
+
+
+def participation_detail(page: Any) -> None:
+    page.goto("/participation/")
+    _follow_first(page, "main a[href^='/participation/'][href$='/']:not([href*='surveys'])", "draft")
+
+
+def participation_moderation(page: Any) -> None:
+    login(page, "huanbao")
+    page.goto("/workbench/participation/")
+    _follow_first(page, "main a[href^='/workbench/participation/'][href$='/']", "draft")
+
+
+def participation_builder(page: Any) -> None:
+    login(page, "huanbao")
+    page.goto("/workbench/participation/surveys/new/")
+
+
+def participation_results(page: Any) -> None:
+    page.goto("/participation/")
+    _follow_first(page, "main a[href$='/results/']", "survey with results")
+
+
+def disclosure_list(page: Any) -> None:
+    page.goto("/disclosure/420100/")
+
+
+def disclosure_detail(page: Any) -> None:
+    disclosure_list(page)
+    _follow_first(page, "main table tbody a", "publication")
+
+
+def disclosure_search(page: Any) -> None:
+    page.goto("/disclosure/search/?q=食品安全")
+
+
+def disclosure_workbench_form(page: Any) -> None:
+    login(page, "scjg")
+    page.goto("/workbench/disclosure/publications/new/")
+
+
+def disclosure_overdue(page: Any) -> None:
+    login(page, "jiancha")
+    page.goto("/workbench/disclosure/requests/?overdue=1")
+
+
+def disclosure_report(page: Any) -> None:
+    login(page, "scjg-head")
+    page.goto("/workbench/disclosure/report/")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -200,6 +305,25 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "licences-wallet.png": (licences_wallet, False),
     "licences-licence.png": (licences_licence, True),
     "licences-verify.png": (licences_verify, False),
+    "interaction-hub.png": (interaction_hub, True),
+    "appeals-new.png": (appeals_new, True),
+    "appeals-inbox.png": (appeals_inbox, False),
+    "appeals-staff-detail.png": (appeals_staff_detail, True),
+    "appeals-overdue.png": (appeals_overdue, False),
+    "appeals-mailbox.png": (appeals_mailbox, False),
+    "appeal-routing-dispatch.png": (appeal_routing_dispatch, False),
+    "knowledge-ask.png": (knowledge_ask, True),
+    "knowledge-entry.png": (knowledge_entry, False),
+    "participation-detail.png": (participation_detail, True),
+    "participation-moderation.png": (participation_moderation, True),
+    "participation-builder.png": (participation_builder, True),
+    "participation-results.png": (participation_results, True),
+    "disclosure-list.png": (disclosure_list, False),
+    "disclosure-detail.png": (disclosure_detail, True),
+    "disclosure-search.png": (disclosure_search, False),
+    "disclosure-workbench-form.png": (disclosure_workbench_form, True),
+    "disclosure-overdue.png": (disclosure_overdue, False),
+    "disclosure-report.png": (disclosure_report, True),
 }
 
 

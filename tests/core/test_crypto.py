@@ -10,6 +10,7 @@ from tongban.core.crypto import (
     lookup_hash,
     sm3_hex,
 )
+from tongban.core.fields import EncryptedTextField
 
 
 def test_sm3_known_answer():
@@ -128,3 +129,14 @@ def test_sm2_signature_matches_gmt_0003_with_the_standard_random_k():
     signer = SM2Signer(private)
     assert signer.verify(b"message digest", signature)
     assert not signer.verify(b"message digesT", signature)
+
+
+def test_empty_encrypted_text_reads_back_empty():
+    """An optional encrypted field left empty stores "" and reads "" back, not an error."""
+    field = EncryptedTextField()
+    assert field.get_prep_value("") == ""
+    assert field.from_db_value("", None, None) == ""
+    assert field.from_db_value(None, None, None) is None
+    stored = field.get_prep_value("江岸区某小区")
+    assert stored != "江岸区某小区"
+    assert field.from_db_value(stored, None, None) == "江岸区某小区"

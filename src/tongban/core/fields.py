@@ -18,7 +18,8 @@ class EncryptedTextField(models.TextField):
     """
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        return None if value is None else decrypt_field(value)
+        # "" is stored as is (nothing to hide), so it is read back as is.
+        return value if not value else decrypt_field(value)
 
     def get_prep_value(self, value: Any) -> str | None:
         if value is None or value == "":

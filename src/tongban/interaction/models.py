@@ -7,23 +7,11 @@ columns beside it exist to find, route and supervise appeals without decrypting.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core.fields import EncryptedTextField
-
-
-class OptionalEncryptedTextField(EncryptedTextField):
-    """An encrypted text that may be empty: the core field stores "" unencrypted but
-    cannot read it back, so the empty value is passed through here."""
-
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        if value == "":
-            return value
-        return super().from_db_value(value, expression, connection)
 
 
 class AppealType(models.TextChoices):
@@ -125,9 +113,9 @@ class Appeal(models.Model):
     appeal_type = models.CharField(_("诉求类型"), max_length=20, choices=AppealType.choices)
     title = EncryptedTextField(_("标题"))
     content = EncryptedTextField(_("内容"))
-    location = OptionalEncryptedTextField(_("地点"), blank=True, default="")
-    contact_name = OptionalEncryptedTextField(_("联系人"), blank=True, default="")
-    contact_phone = OptionalEncryptedTextField(_("联系电话"), blank=True, default="")
+    location = EncryptedTextField(_("地点"), blank=True, default="")
+    contact_name = EncryptedTextField(_("联系人"), blank=True, default="")
+    contact_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
     division = models.ForeignKey(
         "org.Division", verbose_name=_("行政区划"), on_delete=models.PROTECT
     )
@@ -166,13 +154,13 @@ class Appeal(models.Model):
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    reply = OptionalEncryptedTextField(_("答复内容"), blank=True, default="")
+    reply = EncryptedTextField(_("答复内容"), blank=True, default="")
     extension_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), default=0)
     extension_reason = models.CharField(_("延期理由"), max_length=500, blank=True)
     satisfaction = models.CharField(
         _("满意度"), max_length=20, choices=Satisfaction.choices, blank=True
     )
-    follow_up_comment = OptionalEncryptedTextField(_("回访意见"), blank=True, default="")
+    follow_up_comment = EncryptedTextField(_("回访意见"), blank=True, default="")
     reopened = models.BooleanField(_("已重办"), default=False)
     published = models.BooleanField(_("已公开"), default=False, db_index=True)
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
@@ -200,7 +188,7 @@ class Assignment(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     lead = models.BooleanField(_("主办"), default=False)
-    opinion = OptionalEncryptedTextField(_("协办意见"), blank=True, default="")
+    opinion = EncryptedTextField(_("协办意见"), blank=True, default="")
     opinion_at = models.DateTimeField(_("意见提交时间"), null=True, blank=True)
 
     class Meta:
@@ -226,7 +214,7 @@ class Step(models.Model):
     department = models.ForeignKey(
         "org.Department", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = OptionalEncryptedTextField(blank=True, default="")
+    note = EncryptedTextField(blank=True, default="")
 
     class Meta:
         ordering = ["at", "id"]

@@ -89,11 +89,12 @@ def _step(
     *,
     department_id: int | None = None,
     note: str = "",
+    at: datetime | None = None,
 ) -> None:
     """Timeline entry, audit entry and outbox event of one handling step."""
     Step.objects.create(
         appeal=appeal,
-        at=timezone.now(),
+        at=at or timezone.now(),
         action=action,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor.get_username() if getattr(actor, "pk", None) else "",
@@ -242,7 +243,7 @@ def appeal_submit(
         Attachment.objects.create(
             appeal=appeal, file=upload, name=(upload.name or "")[:200], size=upload.size or 0
         )
-    _step(appeal, "submit", user if identity else None)
+    _step(appeal, "submit", user if identity else None, at=at)
     _route_and_dispatch(appeal, timezone.localdate(at))
     event_emit(events.AppealSubmitted(appeal_id=appeal.pk, auto_dispatched=appeal.auto_dispatched))
     return Submitted(appeal, code)
@@ -290,7 +291,9 @@ def _route_and_dispatch(appeal: Appeal, today: date) -> None:
         _assign(appeal, [department.pk], department.pk)
         _set_deadlines(appeal, today)
     appeal.save()
-    _step(appeal, "route", None, department_id=appeal.department_id, note=note)
+    _step(
+        appeal, "route", None, department_id=appeal.department_id, note=note, at=appeal.submitted_at
+    )
 
 
 # ---------------------------------------------------------------------------- dispatcher

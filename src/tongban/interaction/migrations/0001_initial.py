@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 import tongban.core.fields
-import tongban.interaction.models
 
 
 class Migration(migrations.Migration):
@@ -96,19 +95,19 @@ class Migration(migrations.Migration):
                 ("content", tongban.core.fields.EncryptedTextField(verbose_name="内容")),
                 (
                     "location",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="地点"
                     ),
                 ),
                 (
                     "contact_name",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="联系人"
                     ),
                 ),
                 (
                     "contact_phone",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="联系电话"
                     ),
                 ),
@@ -160,7 +159,7 @@ class Migration(migrations.Migration):
                 ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
                 (
                     "reply",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="答复内容"
                     ),
                 ),
@@ -187,7 +186,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "follow_up_comment",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="回访意见"
                     ),
                 ),
@@ -338,7 +337,7 @@ class Migration(migrations.Migration):
                 ("actor_label", models.CharField(blank=True, max_length=100)),
                 (
                     "note",
-                    tongban.interaction.models.OptionalEncryptedTextField(blank=True, default=""),
+                    tongban.core.fields.EncryptedTextField(blank=True, default=""),
                 ),
                 (
                     "actor",
@@ -384,7 +383,7 @@ class Migration(migrations.Migration):
                 ("lead", models.BooleanField(default=False, verbose_name="主办")),
                 (
                     "opinion",
-                    tongban.interaction.models.OptionalEncryptedTextField(
+                    tongban.core.fields.EncryptedTextField(
                         blank=True, default="", verbose_name="协办意见"
                     ),
                 ),
