@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tongban.accounts.selectors import staff_roles
+from tongban.core.decorators import staff_only
 from tongban.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from tongban.disclosure import forms, selectors, services
 from tongban.disclosure.models import Kind, Publication, RequestStatus
@@ -34,17 +34,6 @@ from tongban.org.selectors import (
 )
 
 View = Callable[..., HttpResponse]
-
-
-def staff_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if getattr(request.user, "kind", None) != "staff":
-            raise PermissionDenied(_("政务公开工作台仅供政务工作人员使用"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _date(raw: str, field: str, *, required: bool = False) -> date | None:

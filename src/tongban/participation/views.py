@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +16,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tongban.core.charts import bar_chart
 from tongban.core.context import client_address
+from tongban.core.decorators import staff_only
 from tongban.core.errors import (
     Conflict,
     DomainError,
@@ -27,24 +27,12 @@ from tongban.core.errors import (
     ValidationFailed,
 )
 from tongban.participation import selectors, services
-from tongban.participation.charts import bar_chart
 from tongban.participation.models import Adoption, QuestionKind
 
 View = Callable[..., HttpResponse]
 COOKIE = "tb_survey"
 COOKIE_SALT = "participation.respondent"
 COOKIE_AGE = 400 * 24 * 3600
-
-
-def staff_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if getattr(request.user, "kind", None) != "staff":
-            raise PermissionDenied(_("此页面仅供政务工作人员使用"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 # ------------------------------------------------------------------ public
@@ -188,7 +176,7 @@ def survey_results(request: HttpRequest, survey_id: int) -> HttpResponse:
     results = selectors.survey_results(request.user, survey)
     charts = [
         bar_chart(
-            [(row.label, row.count) for row in item.rows],
+            [(row.label, (row.count,)) for row in item.rows],
             title=item.question.text,
             chart_id=f"chart-{item.question.pk}",
         )

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from tongban.core.charts import bar_chart
 from tongban.core.errors import Conflict, ValidationFailed
 from tongban.registries import selectors, services
-from tongban.registries.charts import bar_chart
 from tongban.registries.models import ConflictStatus
 
 
@@ -52,7 +52,9 @@ def summary(request: HttpRequest) -> HttpResponse:
             ],
             "link_rows": link_rows,
             "conflict_rows": conflict_rows,
-            "chart": bar_chart(chart_rows, title=_("基础库对账结果")),
+            "chart": bar_chart(
+                [(label, (n,)) for label, n in chart_rows], title=_("基础库对账结果")
+            ),
         },
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,23 +15,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from tongban.core.errors import Conflict, PermissionDenied, ValidationFailed
+from tongban.core.charts import bar_chart
+from tongban.core.decorators import staff_only
+from tongban.core.errors import Conflict, ValidationFailed
 from tongban.supervision import selectors, services
-from tongban.supervision.charts import bar_chart
 from tongban.supervision.models import Outcome, SuspensionKind
 
 View = Callable[..., HttpResponse]
-
-
-def staff_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if getattr(request.user, "kind", None) != "staff":
-            raise PermissionDenied(_("电子监察页面仅供政务工作人员使用"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _date_param(request: HttpRequest, name: str) -> date | None:
@@ -80,12 +69,11 @@ def stats(request: HttpRequest) -> HttpResponse:
     )
     chart = bar_chart(
         [
-            (f"{row.division_name}{row.department_name}", row.accepted, row.completed)
+            (f"{row.division_name}{row.department_name}", (row.accepted, row.completed))
             for row in result.departments[:30]
         ],
         title=_("各部门受理与办结件数"),
-        first_label=_("受理"),
-        second_label=_("办结"),
+        series=(_("受理"), _("办结")),
     )
     return render(
         request,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,22 +21,12 @@ from tongban.accounts.selectors import (
 from tongban.accounts.services import personal_data_reveal
 from tongban.cases import selectors as cases
 from tongban.cases import services as case_services
-from tongban.core.errors import Conflict, PermissionDenied, ValidationFailed
+from tongban.core.decorators import staff_only
+from tongban.core.errors import Conflict, ValidationFailed
 from tongban.workflow.selectors import Decision, task_inbox, tasks_of_instance
 from tongban.workflow.services import can_work_on, task_claim, task_complete
 
 View = Callable[..., HttpResponse]
-
-
-def staff_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if getattr(request.user, "kind", None) != "staff":
-            raise PermissionDenied(_("工作台仅供政务工作人员使用"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 @staff_only
