@@ -235,7 +235,9 @@ def knowledge_entry(page: Any) -> None:
 
 def participation_detail(page: Any) -> None:
     page.goto("/participation/")
-    _follow_first(page, "main a[href^='/participation/'][href$='/']:not([href*='surveys'])", "draft")
+    _follow_first(
+        page, "main a[href^='/participation/'][href$='/']:not([href*='surveys'])", "draft"
+    )
 
 
 def participation_moderation(page: Any) -> None:
@@ -282,6 +284,16 @@ def disclosure_report(page: Any) -> None:
     page.goto("/workbench/disclosure/report/")
 
 
+
+def opendata_search(page: Any) -> None:
+    page.goto("/data/")
+
+
+def opendata_dataset(page: Any) -> None:
+    """An open dataset: its metadata, files, data dictionary and preview."""
+    page.goto("/data/dataset/wuhan-bus-lines/")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -324,6 +336,8 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "disclosure-workbench-form.png": (disclosure_workbench_form, True),
     "disclosure-overdue.png": (disclosure_overdue, False),
     "disclosure-report.png": (disclosure_report, True),
+    "opendata-search.png": (opendata_search, True),
+    "opendata-dataset.png": (opendata_dataset, True),
 }
 
 

@@ -26,6 +26,7 @@ def demo(db):
         sample_cases=False,
         exchange=False,
         interaction=False,
+        opendata=False,
     )
 
 
@@ -33,7 +34,11 @@ def demo(db):
 def demo_catalog(db):
     """The whole demo, including the service catalog."""
     return load_demo(
-        progress=lambda _line: None, sample_cases=False, exchange=False, interaction=False
+        progress=lambda _line: None,
+        sample_cases=False,
+        exchange=False,
+        interaction=False,
+        opendata=False,
     )
 
 

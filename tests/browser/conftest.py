@@ -95,6 +95,7 @@ def site(request: pytest.FixtureRequest, live_server: Any) -> str:
         sample_cases=False,
         exchange=False,
         interaction=request.node.get_closest_marker("interaction_data") is not None,
+        opendata=request.node.get_closest_marker("opendata") is not None,
     )
     return live_server.url
 

@@ -72,7 +72,9 @@ def test_loading_twice_creates_nothing_and_audits_nothing(demo):
     }
     audits = AuditEntry.objects.count()
     lines = []
-    load_demo(progress=lines.append, sample_cases=False, exchange=False, interaction=False)
+    load_demo(
+        progress=lines.append, sample_cases=False, exchange=False, interaction=False, opendata=False
+    )
     load_catalog(progress=lines.append)
     assert {model: model.objects.count() for model in counts} == counts
     assert AuditEntry.objects.count() == audits

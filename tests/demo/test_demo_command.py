@@ -66,7 +66,8 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["accounts_staffrole"] == 12
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
-    assert counts["exchange_resource"] == 4  # three legacy sources and 电子证照库
+    # three legacy sources, 电子证照库 and the sources of the open datasets
+    assert counts["exchange_resource"] == 4 + counts["opendata_dataset"]
     assert counts["licences_licencetype"] == 6
     assert counts["licences_licence"] == 1  # the sample social security card (no worker ran)
     assert counts["exchange_sharingrequest"] == 4  # 人社 on 公安; the registries on 3
@@ -81,6 +82,9 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     assert counts["participation_response"] >= 1
     assert counts["disclosure_publication"] == 100
     assert counts["disclosure_inforequest"] == 10
+    # issue 7: at least 20 open datasets from the departments' resources, three files each
+    assert counts["opendata_dataset"] >= 20
+    assert counts["opendata_distribution"] == 3 * counts["opendata_dataset"]
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

@@ -32,6 +32,7 @@ from tongban.demo.licences_demo import (
     load_licence_types,
     load_sample_licences,
 )
+from tongban.demo.opendata_demo import load_opendata
 from tongban.demo.participation_demo import load_participation
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
@@ -57,13 +58,15 @@ def load_demo(
     sample_cases: bool = True,
     exchange: bool = True,
     interaction: bool = True,
+    opendata: bool = True,
 ) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
     not need its ~100 indexed implementations run much faster without it), and
     ``sample_cases=False`` the sample applications (tests start with no cases) and
     ``exchange=False`` the legacy systems behind the exchange gateway, and
     ``interaction=False`` the publications, information requests, drafts, surveys, FAQs and
-    appeals (tests of other domains do not pay for loading them)."""
+    appeals (tests of other domains do not pay for loading them), and ``opendata=False``
+    the open datasets and the files behind them."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -157,6 +160,8 @@ def load_demo(
         counts["licences"] = load_sample_licences(progress)
     if interaction:
         counts["appeals"] = load_appeals(progress)
+    if opendata:
+        counts["open_datasets"] = load_opendata(progress)["created"]
     return counts
 
 

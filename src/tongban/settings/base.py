@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tongban.interaction",
     "tongban.participation",
     "tongban.disclosure",
+    "tongban.opendata",
     "tongban.portal",
     "tongban.workbench",
     "tongban.demo",
