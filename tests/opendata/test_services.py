@@ -366,3 +366,9 @@ def test_api_keys(demo: Any) -> None:
     with pytest.raises(ValidationFailed):
         services.api_key_create(user=zhangsan, name="one too many")
     assert ApiKey.objects.filter(owner=zhangsan).count() == services.MAX_API_KEYS + 1
+
+
+def test_records_carry_their_row_number_under_filters(stops: Any) -> None:
+    """datastore_search's _id is the snapshot's row, not the position in the answer."""
+    _total, rows = selectors.records_search(stops, q="公交站007")
+    assert rows[0]["_id"] == 7 and rows[0]["stop"] == "公交站007"

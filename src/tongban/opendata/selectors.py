@@ -365,7 +365,8 @@ def records_search(
     offset: int = 0,
 ) -> tuple[int, list[dict[str, Any]]]:
     """(total, rows) of the dataset's snapshot matching every word of ``q`` (any value)
-    and every filter (exact value of a field), in row order."""
+    and every filter (exact value of a field), in row order; each row carries its row
+    number (from 1) as ``_id``, as CKAN's datastore does."""
     if not isinstance(limit, int) or not 0 <= limit <= 32000:
         raise ValidationFailed(_("limit 应在 0 到 32000 之间"), field="limit")
     if not isinstance(offset, int) or offset < 0:
@@ -379,8 +380,8 @@ def records_search(
             raise ValidationFailed(_("数据集没有字段：%(key)s") % {"key": key}, field=str(key)[:64])
         qs = qs.filter(**{f"data__{key}": _typed(by_id[key], str(value))})
     total = qs.count()
-    rows = list(qs.order_by("row").values_list("data", flat=True)[offset : offset + limit])
-    return total, rows
+    page = qs.order_by("row").values_list("row", "data")[offset : offset + limit]
+    return total, [{"_id": row, **data} for row, data in page]
 
 
 def records_all(dataset: Dataset) -> list[dict[str, Any]]:
