@@ -284,7 +284,6 @@ def disclosure_report(page: Any) -> None:
     page.goto("/workbench/disclosure/report/")
 
 
-
 def opendata_search(page: Any) -> None:
     page.goto("/data/")
 
