@@ -143,6 +143,15 @@ def department_resolve(*, division_code: str, department_code: str) -> Any:
     return None
 
 
+def proposed_department(appeal: Appeal) -> Any:
+    """The department the routing proposed for ``appeal`` (None without a proposal)."""
+    if not appeal.proposed_department_code:
+        return None
+    return department_resolve(
+        division_code=appeal.division_id, department_code=appeal.proposed_department_code
+    )
+
+
 # ---------------------------------------------------------------------------- access
 
 

@@ -262,13 +262,7 @@ def _staff_page(
         "dispatcher": dispatcher,
         "co_handled": co_handled,
         "targets": selectors.dispatch_targets(user) if dispatcher else [],
-        "proposed_department": (
-            selectors.department_resolve(
-                division_code=appeal.division_id, department_code=appeal.proposed_department_code
-            )
-            if appeal.proposed_department_code
-            else None
-        ),
+        "proposed_department": selectors.proposed_department(appeal),
         "satisfactions": Satisfaction.choices,
         "form": {},
         **extra,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -20,7 +19,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -28,9 +26,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from tongban.core.context import client_address
-from tongban.core.crypto import sm3_hex
 from tongban.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from tongban.core.throttling import ClientRateThrottle
 from tongban.opendata import selectors, services
 
 CKAN_VERSION = "2.10.4"
@@ -46,7 +43,6 @@ FACET_FIELDS = FQ_FIELDS
 # Terms CKAN clients add that hold for every dataset here (public, active datasets only).
 FQ_ALWAYS = {("dataset_type", "dataset"), ("state", "active"), ("capacity", "public")}
 DEFAULT_SORT = "score desc, metadata_modified desc"
-DEFAULT_RATE = "120/m"
 
 LICENSES = {
     "CC-BY-4.0": (
@@ -274,37 +270,32 @@ def _api_key(request: HttpRequest) -> Any:
     return key
 
 
-def _rate_of(text: str) -> tuple[int, int]:
-    count, _sep, period = text.partition("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}.get(period.strip()[:1].lower(), 60)
-    return max(1, int(count)), seconds
+class _KeyRateThrottle(ClientRateThrottle):
+    """Counts one API key's calls at the key's own rate, wherever they come from."""
+
+    def __init__(self, key: Any):
+        super().__init__("ckan-key", f"{int(key.rate_per_minute)}/m")
+        self.ident = f"key-{key.pk}"
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        return self.ident
 
 
 def _rate_check(request: HttpRequest, key: Any) -> None:
-    """Fixed-window counters: per API key at its own rate, else per client address."""
-    if key is not None:
-        limit, seconds = int(key.rate_per_minute), 60
-        who = f"key:{key.pk}"
-    else:
-        limit, seconds = _rate_of(str(getattr(settings, "TONGBAN_RATE_CKAN", DEFAULT_RATE)))
-        who = "ip:" + sm3_hex(client_address(request).encode())[:32]
-    window = int(time.time() // seconds)
-    counter = f"tongban:ckan-rate:{who}:{window}"
-    cache.add(counter, 0, timeout=seconds + 1)
-    try:
-        used = cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, timeout=seconds + 1)
-        used = 1
-    if used > limit:
-        retry = seconds - int(time.time()) % seconds
+    """Per API key at its own rate, else per client address (``TONGBAN_RATE_CKAN``)."""
+    throttle = (
+        _KeyRateThrottle(key)
+        if key is not None
+        else ClientRateThrottle("ckan", settings.TONGBAN_RATE_CKAN)
+    )
+    if not throttle.allow_request(request):
         raise CkanError(
             429,
             {
                 "__type": "Rate Limit Error",
                 "message": "Too many requests: " + _("调用过于频繁，请稍后再试"),
             },
-            {"Retry-After": str(max(1, retry))},
+            {"Retry-After": str(max(1, int(throttle.wait() or 1)))},
         )
 
 

@@ -277,6 +277,8 @@ TONGBAN_RATE_TOKEN = os.environ.get("TONGBAN_RATE_TOKEN", "30/m")
 TONGBAN_RATE_REGISTER = os.environ.get("TONGBAN_RATE_REGISTER", "10/m")
 # The public case status query (by case number and ID number) is a guessing target.
 TONGBAN_RATE_STATUS = os.environ.get("TONGBAN_RATE_STATUS", "20/m")
+# Anonymous calls of the CKAN Action API per client address (API keys have their own rate).
+TONGBAN_RATE_CKAN = os.environ.get("TONGBAN_RATE_CKAN", "120/m")
 # The platform's own exchange client, and the resources that hold an applicant's identity:
 # materials a catalog item marks as 共享获取 are fetched through the gateway at submission.
 TONGBAN_PLATFORM_EXCHANGE_CLIENT = os.environ.get(
