@@ -293,6 +293,26 @@ def opendata_dataset(page: Any) -> None:
     page.goto("/data/dataset/wuhan-bus-lines/")
 
 
+def analytics_dashboard(page: Any) -> None:
+    """The province's dashboard for a leader, opened without JavaScript in mind: SVG charts."""
+    login(page, "lingdao")
+    page.goto("/workbench/analytics/")
+
+
+def analytics_league(page: Any) -> None:
+    login(page, "lingdao")
+    page.goto("/workbench/analytics/?division=420100#league")
+
+
+def analytics_cases(page: Any) -> None:
+    login(page, "jiancha")
+    page.goto("/workbench/analytics/cases/?division=420100&metric=received")
+
+
+def analytics_public(page: Any) -> None:
+    page.goto("/statistics/?division=420100")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -337,6 +357,10 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "disclosure-report.png": (disclosure_report, True),
     "opendata-search.png": (opendata_search, True),
     "opendata-dataset.png": (opendata_dataset, True),
+    "analytics-dashboard.png": (analytics_dashboard, True),
+    "analytics-league.png": (analytics_league, False),
+    "analytics-cases.png": (analytics_cases, False),
+    "analytics-public.png": (analytics_public, True),
 }
 
 

@@ -27,6 +27,7 @@ def demo(db):
         exchange=False,
         interaction=False,
         opendata=False,
+        analytics=False,
     )
 
 
@@ -39,6 +40,7 @@ def demo_catalog(db):
         exchange=False,
         interaction=False,
         opendata=False,
+        analytics=False,
     )
 
 

@@ -21,6 +21,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from tongban.accounts.api import router as accounts_router
+from tongban.analytics.api import router as analytics_router
 from tongban.cases.api import router as cases_router
 from tongban.catalog.api import router as catalog_router
 from tongban.core.errors import DomainError, PermissionDenied
@@ -77,6 +78,7 @@ api.add_router("/v1", interaction_router)
 api.add_router("/v1", knowledge_router)
 api.add_router("/v1", participation_router)
 api.add_router("/v1", disclosure_router)
+api.add_router("/v1", analytics_router)
 
 
 def error_response(

@@ -96,6 +96,7 @@ def site(request: pytest.FixtureRequest, live_server: Any) -> str:
         exchange=False,
         interaction=request.node.get_closest_marker("interaction_data") is not None,
         opendata=request.node.get_closest_marker("opendata") is not None,
+        analytics=request.node.get_closest_marker("analytics") is not None,
     )
     return live_server.url
 

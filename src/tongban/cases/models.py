@@ -110,6 +110,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-id"]),
             models.Index(fields=["division_code", "department_code", "status", "-id"]),
+            # Decision support reads each day's first submissions (materials figures).
+            models.Index(fields=["first_submitted_at"], name="cases_first_submitted"),
         ]
 
     def __str__(self) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -251,3 +251,40 @@ def material_counts(*, division_codes: list[str]) -> MaterialCounts:
         fetched=fetched.filter(ok=True).count(),
         fetch_failed=fetched.filter(ok=False).count(),
     )
+
+
+def material_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Materials of the cases first submitted in [start, end), per division and department:
+    uploaded, reused and fetched by the platform (自动获取)."""
+    cases = Case.objects.filter(first_submitted_at__gte=start, first_submitted_at__lt=end)
+    keys = ("case__division_code", "case__department_code")
+    attached = (
+        CaseMaterial.objects.filter(case__in=cases)
+        .values(*keys)
+        .annotate(
+            uploaded=Count("id", filter=Q(reused=False)), reused=Count("id", filter=Q(reused=True))
+        )
+        .order_by()
+    )
+    fetched = (
+        FetchedMaterial.objects.filter(case__in=cases, ok=True)
+        .values(*keys)
+        .annotate(fetched=Count("id"))
+        .order_by()
+    )
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in [*attached, *fetched]:
+        key = (row["case__division_code"], row["case__department_code"])
+        entry = rows.setdefault(
+            key,
+            {
+                "division_code": key[0],
+                "department_code": key[1],
+                "uploaded": 0,
+                "reused": 0,
+                "fetched": 0,
+            },
+        )
+        for name in ("uploaded", "reused", "fetched"):
+            entry[name] += row.get(name, 0)
+    return list(rows.values())

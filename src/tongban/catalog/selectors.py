@@ -260,3 +260,25 @@ def bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
         )
         for name, v in merged.items()
     ]
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    name: str
+    zero_visit: bool  # 零跑动: the applicant never needs to come in person
+
+
+def item_facts(codes: list[str]) -> dict[str, ItemFacts]:
+    """Names of items and life-event bundles by code, and whether each needs no visit; a
+    bundle needs none when none of its items does."""
+    facts = {
+        code: ItemFacts(name, max_visits == 0)
+        for code, name, max_visits in ServiceItem.objects.filter(code__in=codes).values_list(
+            "code", "name", "max_visits"
+        )
+    }
+    bundles = LifeEventBundle.objects.filter(slug__in=[c for c in codes if c not in facts])
+    for bundle in bundles.prefetch_related("implementations__item"):
+        visits = [impl.item.max_visits for impl in bundle.implementations.all()]
+        facts[bundle.slug] = ItemFacts(bundle.name, bool(visits) and max(visits) == 0)
+    return facts

@@ -71,6 +71,8 @@ STAFF = [
     ("xg-scjg", "郑审批", "420900", "scjg", "reviewer"),
     ("rsj-shuju", "钱数据", "420100", "rsj", "data_steward"),
     ("gaj-shuju", "冯数据", "420100", "gaj", "data_steward"),
+    ("lingdao", "何省长", "420000", "zsj", "leader"),
+    ("wh-lingdao", "程市长", "420100", "zsj", "leader"),
 ]
 
 

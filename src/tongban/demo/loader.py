@@ -19,6 +19,7 @@ from tongban.accounts.services import (
     staff_role_grant,
     superuser_grant,
 )
+from tongban.analytics.services import refresh as analytics_refresh
 from tongban.cases.services import slots_generate, window_upsert
 from tongban.demo import data
 from tongban.demo.cases_demo import load_cases
@@ -59,14 +60,16 @@ def load_demo(
     exchange: bool = True,
     interaction: bool = True,
     opendata: bool = True,
+    analytics: bool = True,
 ) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
     not need its ~100 indexed implementations run much faster without it), and
     ``sample_cases=False`` the sample applications (tests start with no cases) and
     ``exchange=False`` the legacy systems behind the exchange gateway, and
     ``interaction=False`` the publications, information requests, drafts, surveys, FAQs and
-    appeals (tests of other domains do not pay for loading them), and ``opendata=False``
-    the open datasets and the files behind them."""
+    appeals (tests of other domains do not pay for loading them), ``opendata=False``
+    the open datasets and the files behind them, and ``analytics=False`` the first
+    computation of the decision-support figures from the sample cases and appeals."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -162,6 +165,10 @@ def load_demo(
         counts["appeals"] = load_appeals(progress)
     if opendata:
         counts["open_datasets"] = load_opendata(progress)["created"]
+    if analytics and (sample_cases or interaction):
+        refreshed = analytics_refresh(progress=lambda line: progress(f"  figures: {line}"))
+        counts["analytics_facts"] = refreshed.facts
+        progress(f"  decision-support figures: {refreshed.facts} facts")
     return counts
 
 

@@ -278,6 +278,8 @@ class MessageLog(models.Model):
         indexes = [
             models.Index(fields=["provider_id", "-seq"]),
             models.Index(fields=["consumer_id", "-seq"]),
+            # Decision support folds each day's exchanges into figures.
+            models.Index(fields=["at"], name="exchange_log_at"),
         ]
 
     def __str__(self) -> str:

@@ -7,10 +7,10 @@ import binascii
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -327,3 +327,23 @@ def _check_batch(batch: MessageBatch, hashes: list[str], trusted: set[str]) -> N
 
 def message_batch_list(*, cursor: str | None = None, size: int = 50) -> Page[MessageBatch]:
     return keyset_page(MessageBatch.objects.all(), order=("-first_seq",), cursor=cursor, size=size)
+
+
+def exchange_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Gateway exchanges in [start, end) per providing and consuming department (ids; the
+    department the platform asked for counts as the consumer), with the failed ones."""
+    rows = (
+        MessageLog.objects.filter(at__gte=start, at__lt=end)
+        .values("provider_id", "consumer_id", "on_behalf_of")
+        .annotate(calls=Count("id"), failed=Count("id", filter=Q(status__gte=400)))
+        .order_by()
+    )
+    return [
+        {
+            "provider_id": row["provider_id"],
+            "consumer_id": row["on_behalf_of"] or row["consumer_id"],
+            "calls": row["calls"],
+            "failed": row["failed"],
+        }
+        for row in rows
+    ]

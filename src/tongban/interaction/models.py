@@ -175,6 +175,9 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["submitter", "-submitted_at", "-id"]),
             models.Index(fields=["published", "-published_at", "-id"]),
+            # Decision support folds each day's new and replied appeals into figures.
+            models.Index(fields=["submitted_at"], name="interaction_appeal_sub"),
+            models.Index(fields=["replied_at"], name="interaction_appeal_rep"),
         ]
 
     def __str__(self) -> str:

@@ -4,11 +4,13 @@ the supervisor's overdue list, the public mailbox; routing-rule matching and red
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -352,3 +354,50 @@ def corpus_records() -> list[dict[str, Any]]:
     """The routing corpus, held-out records first (the demo draws realistic texts)."""
     records = classifier.read_corpus()
     return sorted(records, key=lambda r: r.get("split") != "heldout")
+
+
+# --- Daily figures for decision support (决策支持) ---------------------------------------
+
+
+def appeal_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Appeals submitted and replied in [start, end) per division, handling department
+    (empty while undispatched) and type."""
+    keys = ("division_id", "department__code", "appeal_type")
+    received = (
+        Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .values(*keys)
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    replied = (
+        Appeal.objects.filter(replied_at__gte=start, replied_at__lt=end)
+        .values(*keys)
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "metric": metric,
+            "division_code": row["division_id"],
+            "department_code": row["department__code"] or "",
+            "appeal_type": row["appeal_type"],
+            "count": row["count"],
+        }
+        for metric, rows in (("received", received), ("replied", replied))
+        for row in rows
+    ]
+
+
+def appeal_texts(start: datetime, end: datetime) -> Iterator[tuple[str, str]]:
+    """(division code, title and content) of the appeals submitted in [start, end),
+    decrypted one chunk at a time, for the hot-topic keywords."""
+    qs = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end).only(
+        "division_id", "title", "content"
+    )
+    for appeal in qs.order_by("id").iterator(chunk_size=500):
+        yield appeal.division_id, f"{appeal.title}\n{appeal.content}"
+
+
+def appeal_type_choices() -> list[tuple[str, str]]:
+    """(value, label) of every appeal type, in their order."""
+    return [(value, str(label)) for value, label in AppealType.choices]

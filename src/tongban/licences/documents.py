@@ -3,13 +3,8 @@
 This module is pure: it takes a :class:`LicenceDocument` (already resolved, masked and
 signed by the services layer) and returns bytes or markup. It never touches the database.
 
-Fonts: by default the PDF uses reportlab's built-in CID font ``STSong-Light``. It needs no
-font file on disk, the PDF stays small, and mainstream readers (browsers, Preview, poppler,
-Acrobat with its Asian font pack) supply or substitute the Adobe-GB1 glyphs. Operators
-who want the font embedded (archival PDF, readers without Asian fonts) set
-``TONGBAN_PDF_FONT`` to a TrueType ``.ttf`` / ``.ttc`` file; it is then registered with
-``TTFont`` and embedded as a subset. Fonts are registered once per process and per path,
-under a lock, because gunicorn threads may render concurrently.
+Fonts come from :func:`tongban.core.pdffonts.pdf_font_name` (built-in CID font
+``STSong-Light`` by default, or the TrueType file named by ``TONGBAN_PDF_FONT``, embedded).
 
 The PDF's own labels are deliberately not translated: a licence is a Chinese legal
 document and must print the same whatever the reader's language. Only the QR code's
@@ -21,32 +16,24 @@ Rendering uses ``invariant=1`` so the same document always produces byte-identic
 
 from __future__ import annotations
 
-import hashlib
 import io
-import logging
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import segno
-from django.conf import settings
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-logger = logging.getLogger(__name__)
+from tongban.core.pdffonts import pdf_font_name
 
 VALID_STATUS_LABEL = "有效"
 QR_ERROR = "m"
-CID_FONT_NAME = "STSong-Light"
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 12 * mm
@@ -158,46 +145,6 @@ def qr_svg(url: str) -> str:
         'shape-rendering="crispEdges" ',
         1,
     )
-
-
-# --------------------------------------------------------------------------- fonts
-
-_font_lock = threading.Lock()
-_registered_fonts: dict[str, str] = {}  # configured path ("" = CID default) -> font name
-
-
-def _register_ttf(path: str) -> str | None:
-    """Register (embed) a TrueType font file; ``None`` if it cannot be loaded."""
-    name = "TongbanTTF-" + hashlib.sha256(path.encode()).hexdigest()[:12]
-    try:
-        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
-    except Exception:
-        logger.exception("TONGBAN_PDF_FONT %s could not be loaded; using %s", path, CID_FONT_NAME)
-        return None
-    return name
-
-
-def _register_cid() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT_NAME))
-    return CID_FONT_NAME
-
-
-def pdf_font_name() -> str:
-    """Name of the registered font to draw with (configured TTF, else STSong-Light)."""
-    configured = str(getattr(settings, "TONGBAN_PDF_FONT", "") or "")
-    key = configured if configured and Path(configured).is_file() else ""
-    cached = _registered_fonts.get(key)
-    if cached is not None:
-        return cached
-    with _font_lock:
-        cached = _registered_fonts.get(key)
-        if cached is None:
-            cached = (_register_ttf(key) if key else None) or _registered_fonts.get("")
-            if cached is None:
-                cached = _register_cid()
-                _registered_fonts[""] = cached
-            _registered_fonts[key] = cached
-        return cached
 
 
 # --------------------------------------------------------------------------- PDF parts

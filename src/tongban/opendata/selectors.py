@@ -3,13 +3,10 @@ datastore snapshot, generated files, access checks and API keys."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 import re
 import uuid
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core.crypto import lookup_hash
 from tongban.core.errors import NotFound, ValidationFailed
+from tongban.core.tabular import csv_bytes, xlsx_bytes
 from tongban.exchange.selectors import steward_departments
 from tongban.opendata.models import (
     AccessApplication,
@@ -395,45 +393,13 @@ def render_file(fields: list[dict[str, Any]], rows: list[dict[str, Any]], fmt: s
     XLSX; the header row holds the field ids."""
     keys = [str(f["id"]) for f in fields]
     if fmt == "CSV":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow(["" if row.get(k) is None else row.get(k) for k in keys])
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        return csv_bytes(keys, ([row.get(k) for k in keys] for row in rows))
     if fmt == "JSON":
         data = [{k: row.get(k) for k in keys} for row in rows]
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     if fmt == "XLSX":
-        import openpyxl
-
-        book = openpyxl.Workbook(write_only=True)
-        sheet = book.create_sheet("data")
-        sheet.append(keys)
-        for row in rows:
-            sheet.append([row.get(k) for k in keys])
-        out = io.BytesIO()
-        book.save(out)
-        return _deterministic_zip(out.getvalue())
+        return xlsx_bytes(keys, ([row.get(k) for k in keys] for row in rows))
     raise ValidationFailed(_("不支持的格式"), field="format")
-
-
-_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The same workbook always gives the same bytes (and size): openpyxl stamps the
-    document properties and the zip entries with the time of saving."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for entry in source.infolist():
-            body = source.read(entry.filename)
-            if entry.filename == "docProps/core.xml":
-                body = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
-            info = zipfile.ZipInfo(entry.filename, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, body)
-    return out.getvalue()
 
 
 def distribution_file(distribution: Distribution) -> tuple[bytes, str, str]:

@@ -63,6 +63,7 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("审批员")
     HEAD = "head", _("部门负责人")
     SUPERVISOR = "supervisor", _("电子监察员")
+    LEADER = "leader", _("政府领导")
     DATA_STEWARD = "data_steward", _("数据管理员")
     DISPATCHER = "dispatcher", _("派单员")
     SYSADMIN = "sysadmin", _("系统管理员")

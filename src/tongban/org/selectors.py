@@ -85,3 +85,15 @@ def departments_grouped(*, limit: int = 2000) -> list[Department]:
     """Every department with its division, in division order, in one query (bounded)."""
     qs = Department.objects.select_related("division").order_by("division__path", "id")
     return list(qs[:limit])
+
+
+def division_names(codes: list[str]) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def department_names(division_codes: list[str]) -> dict[tuple[str, str], str]:
+    """Names of the departments of the given divisions by (division code, department code)."""
+    rows = Department.objects.filter(division_id__in=division_codes).values_list(
+        "division_id", "code", "name"
+    )
+    return {(division, code): name for division, code, name in rows[:5000]}

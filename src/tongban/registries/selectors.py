@@ -374,3 +374,17 @@ def registry_sources(source: str | None = None, *, enabled: bool = True) -> list
     if source:
         found = found.filter(source=source)
     return list(found.order_by("source", "kind"))
+
+
+def conflict_counts() -> dict[str, int]:
+    """Conflicts between sources (数据冲突) now open and those a steward resolved."""
+    counts = dict(
+        Conflict.objects.filter(status__in=[ConflictStatus.OPEN, ConflictStatus.RESOLVED])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {
+        "open": counts.get(ConflictStatus.OPEN, 0),
+        "resolved": counts.get(ConflictStatus.RESOLVED, 0),
+    }

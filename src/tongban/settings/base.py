@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tongban.participation",
     "tongban.disclosure",
     "tongban.opendata",
+    "tongban.analytics",
     "tongban.portal",
     "tongban.workbench",
     "tongban.demo",
@@ -321,3 +322,7 @@ TONGBAN_LICENCE_RESOURCE = os.environ.get("TONGBAN_LICENCE_RESOURCE", "501001000
 # Appeals (诉求): below this classifier confidence an appeal goes to the dispatcher (派单员)
 # instead of straight to the proposed department (see docs/adr/0020).
 TONGBAN_APPEAL_ROUTING_THRESHOLD = float(os.environ.get("TONGBAN_APPEAL_ROUTING_THRESHOLD", "0.6"))
+# Decision support: each refresh recomputes the last few days again (late corrections);
+# the first refresh of an empty fact table goes back this many days.
+TONGBAN_ANALYTICS_REFRESH_DAYS = int(os.environ.get("TONGBAN_ANALYTICS_REFRESH_DAYS", "3"))
+TONGBAN_ANALYTICS_BACKFILL_DAYS = int(os.environ.get("TONGBAN_ANALYTICS_BACKFILL_DAYS", "400"))

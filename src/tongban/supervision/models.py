@@ -125,6 +125,9 @@ class Clock(models.Model):
                 name="sup_running_level",
             ),
             models.Index(fields=["division_path", "accepted_on"], name="sup_stats"),
+            # Decision support folds each day's accepted and completed cases into figures.
+            models.Index(fields=["accepted_on"], name="sup_accepted_on"),
+            models.Index(fields=["stopped_at"], name="sup_stopped_at"),
         ]
 
     def __str__(self) -> str:
@@ -262,7 +265,10 @@ class Rating(models.Model):
     class Meta:
         verbose_name = _("好差评")
         verbose_name_plural = _("好差评")
-        indexes = [models.Index(fields=["division_code", "department_code"], name="sup_rating")]
+        indexes = [
+            models.Index(fields=["division_code", "department_code"], name="sup_rating"),
+            models.Index(fields=["rated_at"], name="sup_rating_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.score}"
@@ -336,7 +342,9 @@ class Rectification(models.Model):
                 fields=["due", "id"],
                 condition=~Q(status="closed"),
                 name="sup_rectification_open",
-            )
+            ),
+            models.Index(fields=["opened_at"], name="sup_rect_opened"),
+            models.Index(fields=["closed_at"], name="sup_rect_closed"),
         ]
 
     def __str__(self) -> str:

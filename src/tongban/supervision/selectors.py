@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import staff_has_role, staff_roles
@@ -26,6 +27,7 @@ from tongban.supervision.models import (
     Rating,
     Rectification,
     RectificationStatus,
+    StopReason,
     SupervisionRule,
     Suspension,
 )
@@ -541,3 +543,123 @@ def material_stats(*, user: Any, division: str = "") -> MaterialCounts:
     codes = sorted({code for path in paths for code in division_codes_under(path)})
     codes += [division_code for division_code, _code in scope.departments]
     return material_counts(division_codes=codes)
+
+
+# --- Daily figures for decision support (决策支持) ---------------------------------------
+
+
+def clock_received_rows(day: date) -> list[dict[str, Any]]:
+    """Cases accepted on ``day`` per division, department, item and channel."""
+    return list(
+        Clock.objects.filter(accepted_on=day)
+        .values("division_code", "department_code", "item_code", "online")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def clock_completed_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Cases completed in [start, end) per division, department and item: how many, how
+    many on time, and the working days used against the promised and statutory limits."""
+    return list(
+        Clock.objects.filter(
+            stopped_at__gte=start, stopped_at__lt=end, stop_reason=StopReason.COMPLETED
+        )
+        .values("division_code", "department_code", "item_code")
+        .annotate(
+            n_completed=Count("id"),
+            n_on_time=Count("id", filter=Q(on_time=True)),
+            n_late=Count("id", filter=Q(on_time=False)),
+            sum_used_days=Sum("used_days"),
+            sum_promised_days=Sum("promised_limit"),
+            sum_statutory_days=Sum("statutory_limit"),
+        )
+        .order_by()
+    )
+
+
+def clock_backlog_rows() -> list[dict[str, Any]]:
+    """Running cases now per division and department, with those at 黄灯 and 红灯."""
+    return list(
+        Clock.objects.filter(stopped_at__isnull=True)
+        .values("division_code", "department_code")
+        .annotate(
+            n_running=Count("id"),
+            n_warning=Count("id", filter=Q(level=Level.WARNING)),
+            n_overdue=Count("id", filter=Q(level=Level.OVERDUE)),
+        )
+        .order_by()
+    )
+
+
+def rating_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Counted ratings (好差评) given in [start, end) per division and department."""
+    return list(
+        Rating.objects.filter(rated_at__gte=start, rated_at__lt=end, excluded=False)
+        .values("division_code", "department_code")
+        .annotate(
+            count=Count("id"), score_sum=Sum("score"), bad=Count("id", filter=Q(score__lte=2))
+        )
+        .order_by()
+    )
+
+
+def rectification_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Rectifications (整改) opened and closed in [start, end) per division and department."""
+    opened = (
+        Rectification.objects.filter(opened_at__gte=start, opened_at__lt=end)
+        .values("division_code", "department_code")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    closed = (
+        Rectification.objects.filter(closed_at__gte=start, closed_at__lt=end)
+        .values("division_code", "department_code")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [{**row, "metric": "opened"} for row in opened] + [
+        {**row, "metric": "closed"} for row in closed
+    ]
+
+
+DRILLDOWN_METRICS = ("received", "completed", "late", "overdue")
+
+
+def drilldown_page(
+    *,
+    division_codes: list[str],
+    department_code: str,
+    item_code: str,
+    metric: str,
+    date_from: date,
+    date_to: date,
+    cursor: str | None = None,
+    size: int = 50,
+) -> Page[Clock]:
+    """The cases behind a dashboard figure: accepted or completed (on time or late) in the
+    period, or running at 红灯 now, in the given divisions (and department, item)."""
+    if metric not in DRILLDOWN_METRICS:
+        raise ValidationFailed(_("不支持的指标"), field="metric")
+    qs: QuerySet[Clock] = Clock.objects.filter(division_code__in=division_codes)
+    if department_code:
+        qs = qs.filter(department_code=department_code)
+    if item_code:
+        qs = qs.filter(item_code=item_code)
+    if metric == "received":
+        qs = qs.filter(accepted_on__gte=date_from, accepted_on__lte=date_to)
+    elif metric == "overdue":
+        qs = qs.filter(stopped_at__isnull=True, level=Level.OVERDUE)
+    else:
+        qs = qs.filter(
+            stop_reason=StopReason.COMPLETED,
+            stopped_at__gte=_day_start(date_from),
+            stopped_at__lt=_day_start(date_to + timedelta(days=1)),
+        )
+        if metric == "late":
+            qs = qs.filter(on_time=False)
+    return keyset_page(qs, order=("-accepted_on", "-id"), cursor=cursor, size=size)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from tongban.analytics import views
+
+app_name = "statistics"
+urlpatterns = [path("", views.public_statistics, name="public")]

@@ -1,0 +1,1207 @@
+"""Figures of decision support (决策支持), read from the precomputed :class:`Fact` rows.
+
+Every figure is a sum over month (or snapshot) facts of a division subtree, so a request
+reads at most months x departments x items rows, never the cases themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from tongban.accounts.selectors import staff_roles
+from tongban.analytics.maps import division_map
+from tongban.analytics.models import Fact, Grain, Metric, MonthlyReport
+from tongban.analytics.report import ReportContent, ReportTable
+from tongban.catalog.selectors import item_facts
+from tongban.core.charts import bar_chart, line_chart, stacked_bar_chart
+from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tongban.interaction.selectors import appeal_type_choices
+from tongban.org.selectors import (
+    Role,
+    department_names,
+    division_children,
+    division_codes_under,
+    division_get,
+    division_names,
+    division_root,
+)
+from tongban.supervision import selectors as supervision
+
+# Roles that see the figures of their whole division and the divisions below it.
+DIVISION_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.SYSADMIN})
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+MAX_MONTHS = 36
+TOP_ITEMS = 15
+TOP_KEYWORDS = 15
+
+# --- Who sees what ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lens:
+    """The division whose figures are shown and, for a department head, the one
+    department of it they may see (``department`` empty: all of them)."""
+
+    division_code: str
+    division_name: str
+    division_path: str
+    codes: tuple[str, ...]
+    department: str = ""
+
+    def q(self) -> Q:
+        condition = Q(division_code__in=self.codes)
+        if self.department:
+            condition &= Q(department_code=self.department)
+        return condition
+
+
+def _grants(user: Any) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """Division paths the user oversees, and (division code, path, department) of the
+    departments they head."""
+    paths: list[str] = []
+    heads: list[tuple[str, str, str]] = []
+    for grant in staff_roles(user):
+        if grant.role in DIVISION_ROLES:
+            paths.append(grant.department.division.path)
+        elif grant.role == Role.HEAD:
+            division = grant.department.division
+            heads.append((division.code, division.path, grant.department.code))
+    return paths, heads
+
+
+def may_view_dashboard(user: Any) -> bool:
+    paths, heads = _grants(user)
+    return bool(paths or heads)
+
+
+def lens_for(user: Any, division_code: str = "") -> Lens:
+    """The figures ``user`` may see for ``division_code`` (default: the highest division
+    they oversee). Leaders, supervisors and administrators see their division and those
+    below it; a department head sees their own department."""
+    paths, heads = _grants(user)
+    if not paths and not heads:
+        raise PermissionDenied(_("仅政府领导、电子监察员和部门负责人可以查看统计分析"))
+    if not division_code:
+        division_code = (sorted(paths, key=len)[0].split("/")[-1]) if paths else heads[0][0]
+    division = division_get(division_code)
+    if any(division.path == p or division.path.startswith(p + "/") for p in paths):
+        return _lens(division)
+    for code, _path, department in heads:
+        if code == division.code:
+            return _lens(division, department=department)
+    raise PermissionDenied(_("您无权查看该行政区划的统计"))
+
+
+def _lens(division: Any, *, department: str = "") -> Lens:
+    codes = division_codes_under(division.path) if not department else [division.code]
+    return Lens(division.code, division.name, division.path, tuple(codes), department)
+
+
+def public_lens(division_code: str = "") -> Lens:
+    """Everyone may see the totals of any division (办件公示)."""
+    if division_code:
+        return _lens(division_get(division_code))
+    root = division_root()
+    if root is None:
+        raise ValidationFailed(_("尚未配置行政区划"), field="division")
+    return _lens(root)
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``first`` to ``last`` (both the first day of their month)."""
+
+    first: date
+    last: date
+
+    @property
+    def months(self) -> list[date]:
+        months, month = [], self.first
+        while month <= self.last:
+            months.append(month)
+            month = (month + timedelta(days=32)).replace(day=1)
+        return months
+
+    @property
+    def end(self) -> date:
+        """The last day of the period."""
+        return (self.last + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+    def param(self, month: date) -> str:
+        return f"{month:%Y-%m}"
+
+
+def _parse_month(value: str, name: str) -> date:
+    match = MONTH_RE.match(value.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise ValidationFailed(_("月份格式应为 YYYY-MM，例如 2026-01"), field=name)
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def period_from(first: str = "", last: str = "") -> Period:
+    """The months asked for; by default the twelve months up to the current one."""
+    this_month = timezone.localdate().replace(day=1)
+    end = _parse_month(last, "to") if last else this_month
+    if first:
+        start = _parse_month(first, "from")
+    else:
+        start = date(end.year - 1, end.month, 1)
+        start = (start + timedelta(days=32)).replace(day=1)
+    if start > end:
+        raise ValidationFailed(_("开始月份不能晚于结束月份"), field="from")
+    if (end.year - start.year) * 12 + end.month - start.month >= MAX_MONTHS:
+        raise ValidationFailed(_("统计期间最长 36 个月"), field="from")
+    return Period(start, end)
+
+
+# --- Reading facts ------------------------------------------------------------------------
+
+
+def _facts(
+    lens: Lens, metrics: Iterable[str], period: Period | None, by: tuple[str, ...]
+) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Sums of ``metrics`` per ``by`` (fields of Fact), over the period's months, or over
+    the snapshot when ``period`` is None."""
+    qs = Fact.objects.filter(lens.q(), metric__in=list(metrics))
+    if period is None:
+        qs = qs.filter(grain=Grain.SNAPSHOT)
+    else:
+        qs = qs.filter(grain=Grain.MONTH, period__gte=period.first, period__lte=period.last)
+    rows = qs.values("metric", *by).annotate(total=Sum("value")).order_by()
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        out[tuple(row[name] for name in by)][row["metric"]] += row["total"]
+    return out
+
+
+def _total(lens: Lens, metrics: Iterable[str], period: Period | None) -> dict[str, int]:
+    totals = _facts(lens, metrics, period, ())
+    return dict(totals.get((), {}))
+
+
+def ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _mean(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
+
+
+# --- Headline figures -------------------------------------------------------------------
+
+
+CASE_METRICS = (
+    Metric.RECEIVED,
+    Metric.ONLINE,
+    Metric.ZERO_VISIT,
+    Metric.COMPLETED,
+    Metric.ON_TIME,
+    Metric.LATE,
+    Metric.USED_DAYS,
+    Metric.PROMISED_DAYS,
+    Metric.STATUTORY_DAYS,
+)
+RATING_METRICS = (
+    Metric.RATINGS,
+    Metric.SCORE_SUM,
+    Metric.BAD,
+    Metric.RECT_OPENED,
+    Metric.RECT_CLOSED,
+)
+OTHER_METRICS = (
+    Metric.APPEALS,
+    Metric.APPEALS_REPLIED,
+    Metric.CALLS,
+    Metric.UPLOADED,
+    Metric.REUSED,
+    Metric.FETCHED,
+)
+SNAPSHOT_METRICS = (
+    Metric.RUNNING,
+    Metric.WARNING,
+    Metric.OVERDUE,
+    Metric.CONFLICTS_OPEN,
+    Metric.CONFLICTS_RESOLVED,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The dashboard's headline figures (核心指标) for a division and period."""
+
+    division_code: str
+    division_name: str
+    period: Period
+    received: int
+    completed: int
+    online: int
+    zero_visit: int
+    on_time: int
+    late: int
+    avg_used_days: float | None
+    avg_promised_days: float | None
+    avg_statutory_days: float | None
+    running: int
+    overdue_running: int
+    ratings: int
+    average_rating: float | None
+    bad_ratings: int
+    rectifications_opened: int
+    rectifications_closed: int
+    appeals_received: int
+    appeals_replied: int
+    exchange_calls: int
+    materials_total: int
+    materials_fetched: int
+    conflicts_open: int
+    conflicts_resolved: int
+
+    @property
+    def online_rate(self) -> float | None:
+        return ratio(self.online, self.received)
+
+    @property
+    def zero_visit_rate(self) -> float | None:
+        return ratio(self.zero_visit, self.received)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.completed)
+
+    @property
+    def overdue_rate(self) -> float | None:
+        """Completed late, and still running at 红灯, among completed and running cases."""
+        return ratio(self.late + self.overdue_running, self.completed + self.running)
+
+    @property
+    def bad_rate(self) -> float | None:
+        return ratio(self.bad_ratings, self.ratings)
+
+    @property
+    def fetched_share(self) -> float | None:
+        return ratio(self.materials_fetched, self.materials_total)
+
+    @property
+    def reply_rate(self) -> float | None:
+        return ratio(self.appeals_replied, self.appeals_received)
+
+    @property
+    def percent(self) -> dict[str, str]:
+        """The rates as the page prints them."""
+        return {
+            "online": percent(self.online_rate),
+            "zero_visit": percent(self.zero_visit_rate),
+            "on_time": percent(self.on_time_rate),
+            "overdue": percent(self.overdue_rate),
+            "bad": percent(self.bad_rate),
+            "fetched": percent(self.fetched_share),
+            "reply": percent(self.reply_rate),
+        }
+
+
+def summary(lens: Lens, period: Period) -> Summary:
+    totals = _total(lens, CASE_METRICS + RATING_METRICS + OTHER_METRICS, period)
+    now = _total(lens, SNAPSHOT_METRICS, None)
+    get = totals.get
+    completed = get(Metric.COMPLETED, 0)
+    ratings = get(Metric.RATINGS, 0)
+    return Summary(
+        division_code=lens.division_code,
+        division_name=lens.division_name,
+        period=period,
+        received=get(Metric.RECEIVED, 0),
+        completed=completed,
+        online=get(Metric.ONLINE, 0),
+        zero_visit=get(Metric.ZERO_VISIT, 0),
+        on_time=get(Metric.ON_TIME, 0),
+        late=get(Metric.LATE, 0),
+        avg_used_days=_mean(get(Metric.USED_DAYS, 0), completed),
+        avg_promised_days=_mean(get(Metric.PROMISED_DAYS, 0), completed),
+        avg_statutory_days=_mean(get(Metric.STATUTORY_DAYS, 0), completed),
+        running=now.get(Metric.RUNNING, 0),
+        overdue_running=now.get(Metric.OVERDUE, 0),
+        ratings=ratings,
+        average_rating=_mean(get(Metric.SCORE_SUM, 0), ratings),
+        bad_ratings=get(Metric.BAD, 0),
+        rectifications_opened=get(Metric.RECT_OPENED, 0),
+        rectifications_closed=get(Metric.RECT_CLOSED, 0),
+        appeals_received=get(Metric.APPEALS, 0),
+        appeals_replied=get(Metric.APPEALS_REPLIED, 0),
+        exchange_calls=get(Metric.CALLS, 0),
+        materials_total=get(Metric.UPLOADED, 0) + get(Metric.REUSED, 0) + get(Metric.FETCHED, 0),
+        materials_fetched=get(Metric.FETCHED, 0),
+        conflicts_open=now.get(Metric.CONFLICTS_OPEN, 0) if not lens.department else 0,
+        conflicts_resolved=now.get(Metric.CONFLICTS_RESOLVED, 0) if not lens.department else 0,
+    )
+
+
+# --- Figures: a chart and the table it pictures -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    href: str = ""
+
+    def __str__(self) -> str:
+        if isinstance(self.value, float):
+            return f"{self.value:g}"
+        return "—" if self.value is None else str(self.value)
+
+
+@dataclass
+class Figure:
+    """One figure of the dashboard: its chart and the table with the same numbers."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+    chart: SafeString = field(default_factory=lambda: mark_safe(""))
+    note: str = ""
+
+    def plain_rows(self) -> list[list[Any]]:
+        return [[cell.value for cell in row] for row in self.rows]
+
+
+def _cells(*values: Any) -> list[Cell]:
+    return [value if isinstance(value, Cell) else Cell(value) for value in values]
+
+
+def drilldown_url(
+    lens: Lens,
+    period: Period,
+    *,
+    metric: str,
+    department: str = "",
+    item: str = "",
+    division: str = "",
+) -> str:
+    query = {
+        "division": division or lens.division_code,
+        "metric": metric,
+        "from": period.param(period.first),
+        "to": period.param(period.last),
+    }
+    if department:
+        query["department"] = department
+    if item:
+        query["item"] = item
+    return reverse("analytics:cases") + "?" + urlencode(query)
+
+
+def figure_monthly(lens: Lens, period: Period) -> Figure:
+    facts = _facts(
+        lens,
+        (Metric.RECEIVED, Metric.COMPLETED, Metric.ONLINE, Metric.ON_TIME),
+        period,
+        ("period",),
+    )
+    figure = Figure(
+        "monthly",
+        _("每月受理与办结"),
+        [_("月份"), _("受理"), _("办结"), _("网上办理率"), _("按时办结率")],
+    )
+    received, completed = [], []
+    for month in period.months:
+        row = facts.get((month,), {})
+        received.append(row.get(Metric.RECEIVED, 0))
+        completed.append(row.get(Metric.COMPLETED, 0))
+        figure.rows.append(
+            _cells(
+                period.param(month),
+                received[-1],
+                completed[-1],
+                percent(ratio(row.get(Metric.ONLINE, 0), received[-1])),
+                percent(ratio(row.get(Metric.ON_TIME, 0), completed[-1])),
+            )
+        )
+    figure.chart = line_chart(
+        [period.param(m) for m in period.months],
+        [(_("受理"), received), (_("办结"), completed)],
+        title=figure.title,
+        chart_id="chart-monthly",
+        unit=_("件"),
+    )
+    return figure
+
+
+@dataclass
+class DepartmentRow:
+    division_code: str
+    department_code: str
+    name: str
+    received: int = 0
+    completed: int = 0
+    online: int = 0
+    on_time: int = 0
+    late: int = 0
+    used_days: int = 0
+    promised_days: int = 0
+    statutory_days: int = 0
+    overdue_running: int = 0
+    ratings: int = 0
+    score_sum: int = 0
+    bad: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return ratio(self.on_time, self.completed)
+
+    @property
+    def online_rate(self) -> float | None:
+        return ratio(self.online, self.received)
+
+    @property
+    def average_rating(self) -> float | None:
+        return _mean(self.score_sum, self.ratings)
+
+    @property
+    def score(self) -> float:
+        """League score (综合得分, 0-100): 40 for being on time, 20 for serving online, 40
+        for the citizens' ratings, less 2 points per case now at 红灯 (floor 0). A department
+        with nothing completed or rated gets the neutral half of those parts."""
+        on_time = self.on_time_rate if self.on_time_rate is not None else 0.5
+        online = self.online_rate if self.online_rate is not None else 0.5
+        rating = (self.average_rating / 5) if self.average_rating is not None else 0.5
+        raw = 40 * on_time + 20 * online + 40 * rating - 2 * self.overdue_running
+        return round(max(raw, 0.0), 1)
+
+
+def department_rows(lens: Lens, period: Period) -> list[DepartmentRow]:
+    by = ("division_code", "department_code")
+    facts = _facts(lens, (*CASE_METRICS, Metric.RATINGS, Metric.SCORE_SUM, Metric.BAD), period, by)
+    now = _facts(lens, (Metric.OVERDUE,), None, by)
+    names = department_names(list(lens.codes))
+    divisions = division_names(list(lens.codes))
+    rows = []
+    for key in sorted(set(facts) | set(now)):
+        division_code, department_code = key
+        values = facts.get(key, {})
+        rows.append(
+            DepartmentRow(
+                division_code,
+                department_code,
+                _department_name(lens, key, names, divisions),
+                received=values.get(Metric.RECEIVED, 0),
+                completed=values.get(Metric.COMPLETED, 0),
+                online=values.get(Metric.ONLINE, 0),
+                on_time=values.get(Metric.ON_TIME, 0),
+                late=values.get(Metric.LATE, 0),
+                used_days=values.get(Metric.USED_DAYS, 0),
+                promised_days=values.get(Metric.PROMISED_DAYS, 0),
+                statutory_days=values.get(Metric.STATUTORY_DAYS, 0),
+                overdue_running=now.get(key, {}).get(Metric.OVERDUE, 0),
+                ratings=values.get(Metric.RATINGS, 0),
+                score_sum=values.get(Metric.SCORE_SUM, 0),
+                bad=values.get(Metric.BAD, 0),
+            )
+        )
+    return rows
+
+
+def figure_league(lens: Lens, period: Period) -> Figure:
+    """Department league table (部门排名) for 电子监察, best score first."""
+    rows = sorted(department_rows(lens, period), key=lambda r: (-r.score, r.name))
+    figure = Figure(
+        "league",
+        _("部门综合排名"),
+        [
+            _("名次"),
+            _("部门"),
+            _("受理"),
+            _("办结"),
+            _("网上办理率"),
+            _("按时办结率"),
+            _("超期办结"),
+            _("当前超期"),
+            _("平均评分"),
+            _("综合得分"),
+        ],
+        note=_("综合得分 = 按时办结率×40 + 网上办理率×20 + 平均评分/5×40 − 当前超期件数×2"),
+    )
+    for rank, row in enumerate(rows, start=1):
+
+        def link(metric: str, value: int, row: DepartmentRow = row) -> Cell:
+            url = drilldown_url(
+                lens,
+                period,
+                metric=metric,
+                department=row.department_code,
+                division=row.division_code,
+            )
+            return Cell(value, url if value else "")
+
+        figure.rows.append(
+            _cells(
+                rank,
+                row.name,
+                link("received", row.received),
+                link("completed", row.completed),
+                percent(row.online_rate),
+                percent(row.on_time_rate),
+                link("late", row.late),
+                link("overdue", row.overdue_running),
+                row.average_rating,
+                row.score,
+            )
+        )
+    figure.chart = bar_chart(
+        [(row.name, (row.score,)) for row in rows[:20]],
+        title=figure.title,
+        chart_id="chart-league",
+    )
+    return figure
+
+
+def figure_duration(lens: Lens, period: Period) -> Figure:
+    rows = [r for r in department_rows(lens, period) if r.completed]
+    figure = Figure(
+        "duration",
+        _("平均办理用时与时限（工作日）"),
+        [_("部门"), _("办结"), _("平均用时"), _("平均承诺时限"), _("平均法定时限")],
+    )
+    chart_rows = []
+    for row in rows:
+        used = _mean(row.used_days, row.completed)
+        promised = _mean(row.promised_days, row.completed)
+        statutory = _mean(row.statutory_days, row.completed)
+        figure.rows.append(_cells(row.name, row.completed, used, promised, statutory))
+        chart_rows.append((row.name, (used or 0, promised or 0, statutory or 0)))
+    figure.chart = bar_chart(
+        chart_rows[:20],
+        title=figure.title,
+        chart_id="chart-duration",
+        series=(_("平均用时"), _("承诺时限"), _("法定时限")),
+    )
+    return figure
+
+
+def figure_items(lens: Lens, period: Period) -> Figure:
+    facts = _facts(
+        lens,
+        (Metric.RECEIVED, Metric.COMPLETED, Metric.ON_TIME, Metric.ZERO_VISIT, Metric.ONLINE),
+        period,
+        ("key",),
+    )
+    top = sorted(facts.items(), key=lambda kv: (-kv[1].get(Metric.RECEIVED, 0), kv[0]))[:TOP_ITEMS]
+    names = item_facts([key[0] for key, _values in top])
+    figure = Figure(
+        "items",
+        _("受理量最多的事项"),
+        [_("事项"), _("受理"), _("办结"), _("网上办理率"), _("零跑动率"), _("按时办结率")],
+    )
+    for (code,), values in top:
+        name = names[code].name if code in names else code
+        received = values.get(Metric.RECEIVED, 0)
+        completed = values.get(Metric.COMPLETED, 0)
+        url = drilldown_url(lens, period, metric="received", item=code)
+        figure.rows.append(
+            _cells(
+                name,
+                Cell(received, url if received else ""),
+                completed,
+                percent(ratio(values.get(Metric.ONLINE, 0), received)),
+                percent(ratio(values.get(Metric.ZERO_VISIT, 0), received)),
+                percent(ratio(values.get(Metric.ON_TIME, 0), completed)),
+            )
+        )
+    figure.chart = bar_chart(
+        [(row[0].value, (row[1].value, row[2].value)) for row in figure.rows],
+        title=figure.title,
+        chart_id="chart-items",
+        series=(_("受理"), _("办结")),
+    )
+    return figure
+
+
+def figure_ratings(lens: Lens, period: Period) -> Figure:
+    facts = _facts(lens, RATING_METRICS, period, ("period",))
+    figure = Figure(
+        "ratings",
+        _("好差评与整改"),
+        [
+            _("月份"),
+            _("评价数"),
+            _("平均评分"),
+            _("差评"),
+            _("差评率"),
+            _("发起整改"),
+            _("整改办结"),
+        ],
+    )
+    counts, bads = [], []
+    for month in period.months:
+        values = facts.get((month,), {})
+        count, bad = values.get(Metric.RATINGS, 0), values.get(Metric.BAD, 0)
+        counts.append(count)
+        bads.append(bad)
+        figure.rows.append(
+            _cells(
+                period.param(month),
+                count,
+                _mean(values.get(Metric.SCORE_SUM, 0), count),
+                bad,
+                percent(ratio(bad, count)),
+                values.get(Metric.RECT_OPENED, 0),
+                values.get(Metric.RECT_CLOSED, 0),
+            )
+        )
+    figure.chart = line_chart(
+        [period.param(m) for m in period.months],
+        [(_("评价数"), counts), (_("差评"), bads)],
+        title=figure.title,
+        chart_id="chart-ratings",
+        unit=_("条"),
+    )
+    return figure
+
+
+def figure_appeal_types(lens: Lens, period: Period) -> Figure:
+    facts = _facts(lens, (Metric.APPEALS,), period, ("period", "key"))
+    types = appeal_type_choices()
+    figure = Figure(
+        "appeal_types",
+        _("每月诉求（按类型）"),
+        [_("月份"), *[label for _v, label in types], _("合计")],
+    )
+    chart_rows = []
+    for month in period.months:
+        values = [facts.get((month, value), {}).get(Metric.APPEALS, 0) for value, _label in types]
+        figure.rows.append(_cells(period.param(month), *values, sum(values)))
+        chart_rows.append((period.param(month), values))
+    figure.chart = stacked_bar_chart(
+        chart_rows,
+        title=figure.title,
+        chart_id="chart-appeal-types",
+        series=[label for _v, label in types],
+    )
+    return figure
+
+
+def _department_name(
+    lens: Lens, key: tuple[str, str], names: dict[tuple[str, str], str], divisions: dict[str, str]
+) -> str:
+    """A department's name, with its division when it is not the one shown."""
+    name = names.get(key, key[1])
+    if key[0] != lens.division_code:
+        name = f"{name}（{divisions.get(key[0], key[0])}）"
+    return name
+
+
+def figure_appeal_departments(lens: Lens, period: Period) -> Figure:
+    by = ("division_code", "department_code")
+    facts = _facts(lens, (Metric.APPEALS, Metric.APPEALS_REPLIED), period, by)
+    names = department_names(list(lens.codes))
+    divisions = division_names(list(lens.codes))
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for key, values in facts.items():
+        label = _department_name(lens, key, names, divisions) if key[1] else _("待派单")
+        totals[label][0] += values.get(Metric.APPEALS, 0)
+        totals[label][1] += values.get(Metric.APPEALS_REPLIED, 0)
+    figure = Figure(
+        "appeal_departments",
+        _("诉求承办部门"),
+        [_("部门"), _("受理"), _("答复"), _("答复率")],
+    )
+    for label, (received, replied) in sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        figure.rows.append(_cells(label, received, replied, percent(ratio(replied, received))))
+    figure.chart = bar_chart(
+        [(row[0].value, (row[1].value, row[2].value)) for row in figure.rows[:20]],
+        title=figure.title,
+        chart_id="chart-appeal-departments",
+        series=(_("受理"), _("答复")),
+    )
+    return figure
+
+
+def figure_hot_topics(lens: Lens, period: Period) -> Figure:
+    """Hot topics (热点诉求): the keywords of the period, with the last month against the
+    one before, so rising topics stand out."""
+    facts = _facts(lens, (Metric.KEYWORD,), period, ("period", "key"))
+    totals: dict[str, int] = defaultdict(int)
+    for (_month, word), values in facts.items():
+        totals[word] += values.get(Metric.KEYWORD, 0)
+    last = period.last
+    before = (last - timedelta(days=1)).replace(day=1)
+    figure = Figure(
+        "hot_topics",
+        _("热点诉求关键词"),
+        [_("关键词"), _("期间出现次数"), f"{last:%Y-%m}", f"{before:%Y-%m}", _("变化")],
+    )
+    for word, total in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_KEYWORDS]:
+        now = facts.get((last, word), {}).get(Metric.KEYWORD, 0)
+        earlier = facts.get((before, word), {}).get(Metric.KEYWORD, 0)
+        figure.rows.append(_cells(word, total, now, earlier, f"{now - earlier:+d}"))
+    figure.chart = bar_chart(
+        [(row[0].value, (row[1].value,)) for row in figure.rows],
+        title=figure.title,
+        chart_id="chart-hot-topics",
+    )
+    return figure
+
+
+def _child_of(codes_by_child: dict[str, list[str]], code: str) -> str | None:
+    for child, codes in codes_by_child.items():
+        if code in codes:
+            return child
+    return None
+
+
+def figure_appeal_map(lens: Lens, period: Period) -> Figure:
+    """Appeals per division below the one shown (the division itself when it has none)."""
+    facts = _facts(lens, (Metric.APPEALS,), period, ("division_code",))
+    children = division_children(lens.division_code) if not lens.department else []
+    areas = [(c.code, c.name) for c in children] or [(lens.division_code, lens.division_name)]
+    codes_by_child = {c.code: division_codes_under(c.path) for c in children}
+    counts: dict[str, int] = defaultdict(int)
+    for (division_code,), values in facts.items():
+        target = _child_of(codes_by_child, division_code) if children else lens.division_code
+        if target is not None:
+            counts[target] += values.get(Metric.APPEALS, 0)
+    figure = Figure("appeal_map", _("诉求地区分布"), [_("区划代码"), _("地区"), _("诉求数")])
+    for code, name in areas:
+        figure.rows.append(_cells(code, name, counts.get(code, 0)))
+    own = sum(
+        v.get(Metric.APPEALS, 0) for (code,), v in facts.items() if code == lens.division_code
+    )
+    if children and own:
+        figure.note = _("本级受理 %(n)s 件，未计入下级地区。") % {"n": own}
+    figure.chart = division_map(
+        [(code, name, counts.get(code, 0)) for code, name in areas],
+        title=figure.title,
+        chart_id="chart-appeal-map",
+        unit=_("件"),
+    )
+    return figure
+
+
+def _department_label(
+    key: str, names: dict[tuple[str, str], str], divisions: dict[str, str]
+) -> str:
+    division_code, _sep, code = key.partition(":")
+    if not key:
+        return _("平台")
+    name = names.get((division_code, code), code)
+    return f"{name}（{divisions.get(division_code, division_code)}）"
+
+
+def figure_exchange(lens: Lens, period: Period) -> Figure:
+    """Exchange volume (数据共享调用量) by providing and consuming department."""
+    facts = _facts(
+        lens,
+        (Metric.CALLS, Metric.CALLS_FAILED),
+        period,
+        ("division_code", "department_code", "key"),
+    )
+    consumer_divisions = sorted({key.partition(":")[0] for (_d, _c, key) in facts if key})
+    names = department_names(list(lens.codes) + consumer_divisions)
+    divisions = division_names(list(lens.codes) + consumer_divisions)
+    providers: dict[str, int] = defaultdict(int)
+    consumers: dict[str, int] = defaultdict(int)
+    failed: dict[str, int] = defaultdict(int)
+    for (division_code, department_code, key), values in facts.items():
+        provider = _department_label(
+            f"{division_code}:{department_code}" if department_code else "", names, divisions
+        )
+        providers[provider] += values.get(Metric.CALLS, 0)
+        failed[provider] += values.get(Metric.CALLS_FAILED, 0)
+        consumers[_department_label(key, names, divisions)] += values.get(Metric.CALLS, 0)
+    figure = Figure(
+        "exchange",
+        _("数据共享调用量"),
+        [_("部门"), _("作为提供方"), _("其中失败"), _("作为使用方")],
+    )
+    for name in sorted(
+        set(providers) | set(consumers),
+        key=lambda n: (-providers.get(n, 0) - consumers.get(n, 0), n),
+    ):
+        figure.rows.append(
+            _cells(name, providers.get(name, 0), failed.get(name, 0), consumers.get(name, 0))
+        )
+    figure.chart = bar_chart(
+        [(row[0].value, (row[1].value, row[3].value)) for row in figure.rows[:20]],
+        title=figure.title,
+        chart_id="chart-exchange",
+        series=(_("提供"), _("使用")),
+    )
+    return figure
+
+
+def figure_materials(lens: Lens, period: Period) -> Figure:
+    facts = _facts(
+        lens,
+        (Metric.UPLOADED, Metric.REUSED, Metric.FETCHED),
+        period,
+        ("division_code", "department_code"),
+    )
+    names = department_names(list(lens.codes))
+    divisions = division_names(list(lens.codes))
+    figure = Figure(
+        "materials",
+        _("申请材料来源"),
+        [_("部门"), _("上传"), _("复用"), _("自动获取"), _("自动获取占比")],
+    )
+    chart_rows = []
+    for key, values in sorted(facts.items()):
+        uploaded, reused, fetched = (
+            values.get(m, 0) for m in (Metric.UPLOADED, Metric.REUSED, Metric.FETCHED)
+        )
+        name = _department_name(lens, key, names, divisions)
+        figure.rows.append(
+            _cells(
+                name,
+                uploaded,
+                reused,
+                fetched,
+                percent(ratio(fetched, uploaded + reused + fetched)),
+            )
+        )
+        chart_rows.append((name, (uploaded, reused, fetched)))
+    figure.chart = stacked_bar_chart(
+        chart_rows[:20],
+        title=figure.title,
+        chart_id="chart-materials",
+        series=(_("上传"), _("复用"), _("自动获取")),
+    )
+    return figure
+
+
+def figure_conflicts(lens: Lens) -> Figure:
+    now = _total(lens, (Metric.CONFLICTS_OPEN, Metric.CONFLICTS_RESOLVED), None)
+    figure = Figure("conflicts", _("基础库数据冲突"), [_("状态"), _("数量")])
+    rows = [
+        (_("待处理"), now.get(Metric.CONFLICTS_OPEN, 0)),
+        (_("已处理"), now.get(Metric.CONFLICTS_RESOLVED, 0)),
+    ]
+    figure.rows = [_cells(label, value) for label, value in rows]
+    figure.chart = bar_chart(
+        [(label, (value,)) for label, value in rows], title=figure.title, chart_id="chart-conflicts"
+    )
+    return figure
+
+
+FIGURES = (
+    "monthly",
+    "league",
+    "duration",
+    "items",
+    "ratings",
+    "appeal_types",
+    "appeal_departments",
+    "hot_topics",
+    "appeal_map",
+    "exchange",
+    "materials",
+    "conflicts",
+)
+
+
+def figure(lens: Lens, period: Period, figure_id: str) -> Figure:
+    builders = {
+        "monthly": figure_monthly,
+        "league": figure_league,
+        "duration": figure_duration,
+        "items": figure_items,
+        "ratings": figure_ratings,
+        "appeal_types": figure_appeal_types,
+        "appeal_departments": figure_appeal_departments,
+        "hot_topics": figure_hot_topics,
+        "appeal_map": figure_appeal_map,
+        "exchange": figure_exchange,
+        "materials": figure_materials,
+    }
+    if figure_id == "conflicts":
+        return figure_conflicts(lens)
+    if figure_id not in builders:
+        raise ValidationFailed(_("没有这个图表"), field="figure")
+    return builders[figure_id](lens, period)
+
+
+def dashboard(lens: Lens, period: Period) -> list[Figure]:
+    return [figure(lens, period, figure_id) for figure_id in FIGURES]
+
+
+# --- The public statistics (办件公示) -------------------------------------------------------
+
+
+def public_figure(lens: Lens, period: Period) -> Figure:
+    """Totals and on-time rates per department, nothing about any person or case."""
+    rows = sorted(department_rows(lens, period), key=lambda r: (-r.received, r.name))
+    figure = Figure(
+        "public",
+        _("各部门办件情况"),
+        [_("部门"), _("受理"), _("办结"), _("网上办理率"), _("按时办结率")],
+    )
+    for row in rows:
+        figure.rows.append(
+            _cells(
+                row.name,
+                row.received,
+                row.completed,
+                percent(row.online_rate),
+                percent(row.on_time_rate),
+            )
+        )
+    figure.chart = bar_chart(
+        [(row.name, (row.received, row.completed)) for row in rows[:20]],
+        title=figure.title,
+        chart_id="chart-public",
+        series=(_("受理"), _("办结")),
+    )
+    return figure
+
+
+# --- Monthly report (月度报告) -----------------------------------------------------------------
+
+
+def report_divisions() -> list[str]:
+    """The province and its cities, whose leaders get a monthly report."""
+    root = division_root()
+    if root is None:
+        return []
+    return [root.code, *[child.code for child in division_children(root.code)]]
+
+
+def _report_table(
+    figure: Figure, *, chart: str = "none", values: tuple[int, ...] = (1,)
+) -> ReportTable:
+    return ReportTable(
+        title=figure.title,
+        columns=list(figure.columns),
+        rows=[[("—" if v is None else v) for v in row] for row in figure.plain_rows()],
+        chart=chart,
+        value_columns=values,
+    )
+
+
+def monthly_report_content(*, division_code: str, month: date) -> ReportContent:
+    division = division_get(division_code)
+    lens = _lens(division)
+    one_month = Period(month, month)
+    year = Period(((month - timedelta(days=334)).replace(day=1)), month)
+    head = summary(lens, one_month)
+    headline = [
+        (_("受理办件"), str(head.received)),
+        (_("办结办件"), str(head.completed)),
+        (_("网上办理率"), percent(head.online_rate)),
+        (_("零跑动率"), percent(head.zero_visit_rate)),
+        (_("按时办结率"), percent(head.on_time_rate)),
+        (_("平均用时（工作日）"), "—" if head.avg_used_days is None else str(head.avg_used_days)),
+        (_("当前超期"), str(head.overdue_running)),
+        (_("平均评分"), "—" if head.average_rating is None else str(head.average_rating)),
+        (_("差评率"), percent(head.bad_rate)),
+        (_("诉求受理"), str(head.appeals_received)),
+        (_("诉求答复"), str(head.appeals_replied)),
+        (_("材料自动获取占比"), percent(head.fetched_share)),
+    ]
+    league = figure_league(lens, one_month)
+    return ReportContent(
+        title=f"{division.name}政务服务月度报告",
+        division_name=division.name,
+        month=month,
+        generated_on=timezone.localdate(),
+        headline=headline,
+        tables=[
+            _report_table(figure_monthly(lens, year), chart="line", values=(1, 2)),
+            _report_table(league, chart="bar", values=(9,)),
+            _report_table(figure_items(lens, one_month), chart="bar", values=(1, 2)),
+            _report_table(
+                figure_appeal_types(lens, year),
+                chart="bar",
+                values=(len(appeal_type_choices()) + 1,),
+            ),
+            _report_table(figure_hot_topics(lens, one_month), chart="bar", values=(1,)),
+            _report_table(figure_ratings(lens, year), chart="line", values=(1, 3)),
+        ],
+    )
+
+
+# --- Page helpers -------------------------------------------------------------------------
+
+
+def period_query(lens: Lens, period: Period) -> str:
+    """The query string that keeps the division and period across links and exports."""
+    return urlencode(
+        {
+            "division": lens.division_code,
+            "from": period.param(period.first),
+            "to": period.param(period.last),
+        }
+    )
+
+
+def navigable_divisions(user: Any, lens: Lens) -> list[tuple[str, str, str]]:
+    """(code, name, relation) of the divisions one click away that ``user`` may see: the
+    parent (when overseen) and the children."""
+    paths, _heads = _grants(user)
+    out: list[tuple[str, str, str]] = []
+    parts = lens.division_path.split("/")
+    if len(parts) > 1:
+        parent_path = "/".join(parts[:-1])
+        if any(parent_path == p or parent_path.startswith(p + "/") for p in paths):
+            parent = division_get(parts[-2])
+            out.append((parent.code, parent.name, "up"))
+    if not lens.department:
+        out += [(c.code, c.name, "down") for c in division_children(lens.division_code)]
+    return out
+
+
+def public_divisions(lens: Lens) -> list[tuple[str, str, str]]:
+    parts = lens.division_path.split("/")
+    out: list[tuple[str, str, str]] = []
+    if len(parts) > 1:
+        parent = division_get(parts[-2])
+        out.append((parent.code, parent.name, "up"))
+    return out + [(c.code, c.name, "down") for c in division_children(lens.division_code)]
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    received: int
+    completed: int
+    on_time_rate: float | None
+    online_rate: float | None
+
+
+def public_summary(lens: Lens, period: Period) -> PublicSummary:
+    totals = _total(
+        lens, (Metric.RECEIVED, Metric.COMPLETED, Metric.ON_TIME, Metric.ONLINE), period
+    )
+    received, completed = totals.get(Metric.RECEIVED, 0), totals.get(Metric.COMPLETED, 0)
+    return PublicSummary(
+        received,
+        completed,
+        ratio(totals.get(Metric.ON_TIME, 0), completed),
+        ratio(totals.get(Metric.ONLINE, 0), received),
+    )
+
+
+def drilldown_labels() -> list[tuple[str, str]]:
+    return [
+        ("received", _("期间受理")),
+        ("completed", _("期间办结")),
+        ("late", _("超期办结")),
+        ("overdue", _("当前超期（红灯）")),
+    ]
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """A case behind a figure, without anything about the applicant."""
+
+    number: str
+    item_name: str
+    division_name: str
+    department_name: str
+    accepted_on: date
+    deadline: date
+    stopped_on: date | None
+    used_days: int | None
+    promised_limit: int
+    level: str
+    level_label: str
+    on_time: bool | None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    items: list[CaseLine]
+    next_cursor: str | None
+
+
+def drilldown(
+    lens: Lens,
+    period: Period,
+    *,
+    metric: str,
+    department: str = "",
+    item: str = "",
+    cursor: str | None = None,
+) -> CasePage:
+    """The cases behind a figure of the dashboard (下钻), in the user's lens."""
+    if lens.department and department and department != lens.department:
+        raise PermissionDenied(_("您只能查看本部门的办件"))
+    page = supervision.drilldown_page(
+        division_codes=list(lens.codes),
+        department_code=lens.department or department,
+        item_code=item,
+        metric=metric,
+        date_from=period.first,
+        date_to=period.end,
+        cursor=cursor,
+    )
+    divisions = division_names(sorted({c.division_code for c in page.items}))
+    departments = department_names(sorted({c.division_code for c in page.items}))
+    lines = [
+        CaseLine(
+            number=clock.number,
+            item_name=clock.item_name,
+            division_name=divisions.get(clock.division_code, clock.division_code),
+            department_name=departments.get(
+                (clock.division_code, clock.department_code), clock.department_code
+            ),
+            accepted_on=clock.accepted_on,
+            deadline=clock.deadline,
+            stopped_on=timezone.localdate(clock.stopped_at) if clock.stopped_at else None,
+            used_days=clock.used_days,
+            promised_limit=clock.promised_limit,
+            level=clock.level,
+            level_label=clock.get_level_display(),
+            on_time=clock.on_time,
+        )
+        for clock in page.items
+    ]
+    return CasePage(lines, page.next_cursor)
+
+
+# --- Archived reports ---------------------------------------------------------------------
+
+
+def reports_of(lens: Lens, *, limit: int = 120) -> list[MonthlyReport]:
+    return list(
+        MonthlyReport.objects.filter(division_code=lens.division_code).order_by("-month")[:limit]
+    )
+
+
+def may_generate_reports(user: Any, lens: Lens) -> bool:
+    """Leaders, supervisors and administrators of the division, not department heads."""
+    return not lens.department and may_view_dashboard(user)
+
+
+def report_months(count: int = 12) -> list[date]:
+    month = timezone.localdate().replace(day=1)
+    months = []
+    for _i in range(count):
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def report_for_viewer(user: Any, report_id: int) -> MonthlyReport:
+    archived = MonthlyReport.objects.filter(pk=report_id).first()
+    if archived is None:
+        raise NotFound(_("报告不存在"), field="report")
+    lens = lens_for(user, archived.division_code)
+    if lens.department:
+        raise PermissionDenied(_("月度报告仅供政府领导和电子监察员查看"))
+    return archived
