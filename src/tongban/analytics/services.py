@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tongban.analytics import keywords, report, selectors
@@ -288,7 +288,9 @@ def monthly_report_create(*, division_code: str, month: date) -> MonthlyReport:
     """Render and archive the report of a division for a month; an existing report of
     the same month is replaced (a re-run after the figures were corrected)."""
     month = month_start(month)
-    content = selectors.monthly_report_content(division_code=division_code, month=month)
+    # An official document: Chinese whatever the language of whoever asked for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = selectors.monthly_report_content(division_code=division_code, month=month)
     data = report.render_monthly_report(content)
     with transaction.atomic():
         existing = MonthlyReport.objects.select_for_update().filter(
