@@ -248,6 +248,14 @@ def test_department_head_sees_only_their_department(data):
     assert (lens.division_code, lens.department) == ("420100", "scjg")
     s = selectors.summary(lens, period)
     assert s.received == _clocks(period, division_code="420100", department_code="scjg").count()
+    start, end = _bounds(period)
+    handled = Appeal.objects.filter(
+        department__division_id="420100",
+        department__code="scjg",
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    )
+    assert s.appeals_received == handled.count() > 0
     with pytest.raises(selectors.PermissionDenied):
         selectors.lens_for(_user("scjg-head"), "420900")
     with pytest.raises(selectors.PermissionDenied):
@@ -375,3 +383,23 @@ def test_dashboard_reads_facts_only(demo):
         tables = {q["sql"].split(" FROM ")[1].split()[0] for q in queries if " FROM " in q["sql"]}
         assert not {'"supervision_clock"', '"interaction_appeal"', '"exchange_messagelog"'} & tables
     assert counts[0] == counts[1] < 60
+
+
+def test_league_score_formula():
+    row = selectors.DepartmentRow(
+        "420100",
+        "scjg",
+        "市场监督管理局",
+        received=10,
+        completed=8,
+        online=6,
+        on_time=6,
+        overdue_running=1,
+        running=4,
+        ratings=2,
+        score_sum=9,
+    )
+    # 40 × 6/8 + 20 × 6/10 + 40 × 4.5/5 − 20 × 1/4
+    assert row.score == 30 + 12 + 36 - 5
+    idle = selectors.DepartmentRow("420100", "gaj", "公安局")
+    assert idle.score == 50.0

@@ -105,8 +105,11 @@ class Metric:
     BAD = "ratings.bad"  # 差评: one or two stars
     RECT_OPENED = "rectifications.opened"
     RECT_CLOSED = "rectifications.closed"
-    APPEALS = "appeals.received"  # key = appeal type
+    APPEALS = "appeals.received"  # division = where the matter is, key = appeal type
     APPEALS_REPLIED = "appeals.replied"
+    # The same appeals by handling department (its own division; none while undispatched).
+    HANDLED = "appeals.handled"
+    HANDLED_REPLIED = "appeals.handled_replied"
     KEYWORD = "appeals.keyword"  # key = keyword (热点)
     CALLS = "exchange.calls"  # department = provider, key = consumer "division:department"
     CALLS_FAILED = "exchange.failed"

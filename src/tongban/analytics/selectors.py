@@ -230,6 +230,8 @@ RATING_METRICS = (
 OTHER_METRICS = (
     Metric.APPEALS,
     Metric.APPEALS_REPLIED,
+    Metric.HANDLED,
+    Metric.HANDLED_REPLIED,
     Metric.CALLS,
     Metric.UPLOADED,
     Metric.REUSED,
@@ -344,8 +346,11 @@ def summary(lens: Lens, period: Period) -> Summary:
         bad_ratings=get(Metric.BAD, 0),
         rectifications_opened=get(Metric.RECT_OPENED, 0),
         rectifications_closed=get(Metric.RECT_CLOSED, 0),
-        appeals_received=get(Metric.APPEALS, 0),
-        appeals_replied=get(Metric.APPEALS_REPLIED, 0),
+        # A head sees the appeals their department handles; others where the matters are.
+        appeals_received=get(Metric.HANDLED if lens.department else Metric.APPEALS, 0),
+        appeals_replied=get(
+            Metric.HANDLED_REPLIED if lens.department else Metric.APPEALS_REPLIED, 0
+        ),
         exchange_calls=get(Metric.CALLS, 0),
         materials_total=get(Metric.UPLOADED, 0) + get(Metric.REUSED, 0) + get(Metric.FETCHED, 0),
         materials_fetched=get(Metric.FETCHED, 0),
@@ -459,6 +464,7 @@ class DepartmentRow:
     promised_days: int = 0
     statutory_days: int = 0
     overdue_running: int = 0
+    running: int = 0
     ratings: int = 0
     score_sum: int = 0
     bad: int = 0
@@ -478,19 +484,21 @@ class DepartmentRow:
     @property
     def score(self) -> float:
         """League score (综合得分, 0-100): 40 for being on time, 20 for serving online, 40
-        for the citizens' ratings, less 2 points per case now at 红灯 (floor 0). A department
-        with nothing completed or rated gets the neutral half of those parts."""
+        for the citizens' ratings, less up to 20 for the share of running cases now at 红灯
+        (a share, so that busy departments are not punished for their volume; floor 0). A
+        department with nothing completed or rated gets the neutral half of those parts."""
         on_time = self.on_time_rate if self.on_time_rate is not None else 0.5
         online = self.online_rate if self.online_rate is not None else 0.5
         rating = (self.average_rating / 5) if self.average_rating is not None else 0.5
-        raw = 40 * on_time + 20 * online + 40 * rating - 2 * self.overdue_running
+        overdue = ratio(self.overdue_running, self.running) or 0.0
+        raw = 40 * on_time + 20 * online + 40 * rating - 20 * overdue
         return round(max(raw, 0.0), 1)
 
 
 def department_rows(lens: Lens, period: Period) -> list[DepartmentRow]:
     by = ("division_code", "department_code")
     facts = _facts(lens, (*CASE_METRICS, Metric.RATINGS, Metric.SCORE_SUM, Metric.BAD), period, by)
-    now = _facts(lens, (Metric.OVERDUE,), None, by)
+    now = _facts(lens, (Metric.OVERDUE, Metric.RUNNING), None, by)
     names = department_names(list(lens.codes))
     divisions = division_names(list(lens.codes))
     rows = []
@@ -511,6 +519,7 @@ def department_rows(lens: Lens, period: Period) -> list[DepartmentRow]:
                 promised_days=values.get(Metric.PROMISED_DAYS, 0),
                 statutory_days=values.get(Metric.STATUTORY_DAYS, 0),
                 overdue_running=now.get(key, {}).get(Metric.OVERDUE, 0),
+                running=now.get(key, {}).get(Metric.RUNNING, 0),
                 ratings=values.get(Metric.RATINGS, 0),
                 score_sum=values.get(Metric.SCORE_SUM, 0),
                 bad=values.get(Metric.BAD, 0),
@@ -537,7 +546,9 @@ def figure_league(lens: Lens, period: Period) -> Figure:
             _("平均评分"),
             _("综合得分"),
         ],
-        note=_("综合得分 = 按时办结率×40 + 网上办理率×20 + 平均评分/5×40 − 当前超期件数×2"),
+        note=_(
+            "综合得分 = 按时办结率×40 + 网上办理率×20 + 平均评分/5×40 − 当前超期件占在办件比例×20"
+        ),
     )
     for rank, row in enumerate(rows, start=1):
 
@@ -710,14 +721,14 @@ def _department_name(
 
 def figure_appeal_departments(lens: Lens, period: Period) -> Figure:
     by = ("division_code", "department_code")
-    facts = _facts(lens, (Metric.APPEALS, Metric.APPEALS_REPLIED), period, by)
+    facts = _facts(lens, (Metric.HANDLED, Metric.HANDLED_REPLIED), period, by)
     names = department_names(list(lens.codes))
     divisions = division_names(list(lens.codes))
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for key, values in facts.items():
         label = _department_name(lens, key, names, divisions) if key[1] else _("待派单")
-        totals[label][0] += values.get(Metric.APPEALS, 0)
-        totals[label][1] += values.get(Metric.APPEALS_REPLIED, 0)
+        totals[label][0] += values.get(Metric.HANDLED, 0)
+        totals[label][1] += values.get(Metric.HANDLED_REPLIED, 0)
     figure = Figure(
         "appeal_departments",
         _("诉求承办部门"),

@@ -117,9 +117,12 @@ def _rating_facts(start: datetime, end: datetime, counter: Counter[FactKey]) -> 
 
 def _appeal_facts(start: datetime, end: datetime, counter: Counter[FactKey]) -> None:
     for row in appeal_rows(start, end):
-        metric = Metric.APPEALS if row["metric"] == "received" else Metric.APPEALS_REPLIED
-        where = (row["division_code"], row["department_code"], row["appeal_type"])
-        _add(counter, metric, *where, row["count"])
+        received = row["metric"] == "received"
+        metric = Metric.APPEALS if received else Metric.APPEALS_REPLIED
+        _add(counter, metric, row["division_code"], "", row["appeal_type"], row["count"])
+        handler = row["department_division_code"] or row["division_code"]
+        metric = Metric.HANDLED if received else Metric.HANDLED_REPLIED
+        _add(counter, metric, handler, row["department_code"], "", row["count"])
     per_division: dict[str, Counter[str]] = {}
     for division_code, text in appeal_texts(start, end):
         per_division.setdefault(division_code, Counter()).update(keywords.extract(text))

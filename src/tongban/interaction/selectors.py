@@ -360,9 +360,9 @@ def corpus_records() -> list[dict[str, Any]]:
 
 
 def appeal_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Appeals submitted and replied in [start, end) per division, handling department
-    (empty while undispatched) and type."""
-    keys = ("division_id", "department__code", "appeal_type")
+    """Appeals submitted and replied in [start, end) per division (where the matter is),
+    handling department (its division and code; empty while undispatched) and type."""
+    keys = ("division_id", "department__division_id", "department__code", "appeal_type")
     received = (
         Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
         .values(*keys)
@@ -379,6 +379,7 @@ def appeal_rows(start: datetime, end: datetime) -> list[dict[str, Any]]:
         {
             "metric": metric,
             "division_code": row["division_id"],
+            "department_division_code": row["department__division_id"] or "",
             "department_code": row["department__code"] or "",
             "appeal_type": row["appeal_type"],
             "count": row["count"],
