@@ -88,15 +88,21 @@ class Metric:
     """Names of the figures kept in :class:`Fact` (all are counts or sums, so days add up
     to months and divisions to their parents)."""
 
-    RECEIVED = "cases.received"  # accepted (受理), key = item
+    RECEIVED = "cases.received"  # accepted (受理)
     ONLINE = "cases.online"  # accepted from an online application
     ZERO_VISIT = "cases.zero_visit"  # online and the item needs no visit (零跑动)
-    COMPLETED = "cases.completed"  # completed (办结), key = item
+    COMPLETED = "cases.completed"  # completed (办结)
     ON_TIME = "cases.on_time"
     LATE = "cases.late"
     USED_DAYS = "cases.used_days"  # working days used by the completed cases
     PROMISED_DAYS = "cases.promised_days"  # their promised limits (承诺时限)
     STATUTORY_DAYS = "cases.statutory_days"  # their statutory limits (法定时限)
+    # The same per item (key = item code), for the items figure only.
+    ITEM_RECEIVED = "items.received"
+    ITEM_ONLINE = "items.online"
+    ITEM_ZERO_VISIT = "items.zero_visit"
+    ITEM_COMPLETED = "items.completed"
+    ITEM_ON_TIME = "items.on_time"
     UPLOADED = "materials.uploaded"
     REUSED = "materials.reused"
     FETCHED = "materials.fetched"  # fetched by the platform through the exchange

@@ -610,11 +610,19 @@ def figure_duration(lens: Lens, period: Period) -> Figure:
 def figure_items(lens: Lens, period: Period) -> Figure:
     facts = _facts(
         lens,
-        (Metric.RECEIVED, Metric.COMPLETED, Metric.ON_TIME, Metric.ZERO_VISIT, Metric.ONLINE),
+        (
+            Metric.ITEM_RECEIVED,
+            Metric.ITEM_COMPLETED,
+            Metric.ITEM_ON_TIME,
+            Metric.ITEM_ZERO_VISIT,
+            Metric.ITEM_ONLINE,
+        ),
         period,
         ("key",),
     )
-    top = sorted(facts.items(), key=lambda kv: (-kv[1].get(Metric.RECEIVED, 0), kv[0]))[:TOP_ITEMS]
+    top = sorted(facts.items(), key=lambda kv: (-kv[1].get(Metric.ITEM_RECEIVED, 0), kv[0]))[
+        :TOP_ITEMS
+    ]
     names = item_facts([key[0] for key, _values in top])
     figure = Figure(
         "items",
@@ -623,17 +631,17 @@ def figure_items(lens: Lens, period: Period) -> Figure:
     )
     for (code,), values in top:
         name = names[code].name if code in names else code
-        received = values.get(Metric.RECEIVED, 0)
-        completed = values.get(Metric.COMPLETED, 0)
+        received = values.get(Metric.ITEM_RECEIVED, 0)
+        completed = values.get(Metric.ITEM_COMPLETED, 0)
         url = drilldown_url(lens, period, metric="received", item=code)
         figure.rows.append(
             _cells(
                 name,
                 Cell(received, url if received else ""),
                 completed,
-                percent(ratio(values.get(Metric.ONLINE, 0), received)),
-                percent(ratio(values.get(Metric.ZERO_VISIT, 0), received)),
-                percent(ratio(values.get(Metric.ON_TIME, 0), completed)),
+                percent(ratio(values.get(Metric.ITEM_ONLINE, 0), received)),
+                percent(ratio(values.get(Metric.ITEM_ZERO_VISIT, 0), received)),
+                percent(ratio(values.get(Metric.ITEM_ON_TIME, 0), completed)),
             )
         )
     figure.chart = bar_chart(
