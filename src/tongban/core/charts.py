@@ -45,20 +45,23 @@ def bar_chart(
     parts += [_legend_item(index, name) for index, name in enumerate(series)]
     for index, (label, values) in enumerate(rows):
         top_y = legend + 4 + index * row_height
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 6,
-                top_y + BAR_HEIGHT - 2,
-                label[:LABEL_CHARS],
-            )
-        )
+        parts.append(_row_label(top_y, label))
         parts += [
             _bar(top_y + n * (BAR_HEIGHT + BAR_GAP), value, top, COLOURS[n % len(COLOURS)])
             for n, value in enumerate(values)
         ]
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+
+
+def _row_label(top_y: int, label: str) -> SafeString:
+    """The category name left of a horizontal bar, cut to fit."""
+    return format_html(
+        '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
+        LABEL_WIDTH - 6,
+        top_y + BAR_HEIGHT - 2,
+        label[:LABEL_CHARS],
+    )
 
 
 def _bar(y: int, value: int | float, top: int | float, colour: str) -> SafeString:
@@ -171,14 +174,7 @@ def stacked_bar_chart(
     parts += _legend(series, _box_swatch)
     for index, (label, values) in enumerate(rows):
         top_y = legend_height + 4 + index * row_height
-        parts.append(
-            format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end">{}</text>',
-                LABEL_WIDTH - 6,
-                top_y + BAR_HEIGHT - 2,
-                label[:LABEL_CHARS],
-            )
-        )
+        parts.append(_row_label(top_y, label))
         parts += _segments(label, values, series, top_y, top)
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
