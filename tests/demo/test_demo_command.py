@@ -46,24 +46,26 @@ def test_demo_runs_twice_and_shows_progress(demo_database):
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
         assert "[1/3] Migrating" in run.stdout and "demo data ready" in run.stdout
-    assert "new accounts: 15" in runs[0].stdout
+    assert "new accounts: 17" in runs[0].stdout
     assert "new accounts: 0" in runs[1].stdout
     assert "sample cases: 3" in runs[0].stdout
     assert "sample cases: already there" in runs[1].stdout
     assert "exchange: 3 resources, client demo-rsj-system" in runs[1].stdout
     assert "appeals: already loaded" in runs[1].stdout
+    assert "decision-support figures:" in runs[0].stdout
 
 
 def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     database, _runs = demo_database
     counts = table_counts(database)
     assert counts["org_division"] == 7
-    assert counts["accounts_user"] == 15
+    assert counts["accounts_user"] == 17
     assert counts["accounts_citizenprofile"] == 2
     # the OIDC client and the exchange clients
     assert counts["oauth2_provider_application"] == 1 + counts["exchange_exchangeclient"]
     assert counts["disclosure_article"] == 11
-    assert counts["accounts_staffrole"] == 12
+    assert counts["accounts_staffrole"] == 14
+    assert counts["analytics_fact"] > 0  # figures of the sample cases and appeals
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
     # three legacy sources, 电子证照库 and the sources of the open datasets
