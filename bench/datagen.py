@@ -208,6 +208,7 @@ def generate(
         )
         if completed and rng.random() < 0.5:
             score = rng.choices([1, 2, 3, 4, 5], weights=[4, 4, 12, 30, 50])[0]
+            out.ratings += 1
             rating_rows.append(
                 (
                     case_id,
@@ -232,8 +233,7 @@ def generate(
                 progress(f"{out.clocks}/{cases} 件")
     flush()
     out.clocks = cases
-    out.ratings = _rectify(rng, end)
-    out.rectifications = Rectification.objects.count()
+    out.rectifications = _rectify(rng, end)
     out.appeals = _appeals(rng, end, days, cases // 20 if appeals is None else appeals, places)
     out.logs = _logs(rng, end, days, cases // 20 if logs is None else logs, places)
     if progress:
@@ -242,12 +242,14 @@ def generate(
 
 
 def _rectify(rng: random.Random, end: date) -> int:
-    """Open a rectification for every bad rating without one; close most of them."""
+    """Open a rectification for every bad rating without one, close most; how many."""
     pending = Rating.objects.filter(score__lte=2, excluded=False).exclude(
         pk__in=Rectification.objects.values("rating_id")
     )
-    batch = []
+    batch: list[Rectification] = []
+    created = 0
     for rating in pending.iterator(chunk_size=5000):
+        created += 1
         closed = rng.random() < 0.7
         closed_at = rating.rated_at + timedelta(days=5)
         batch.append(
@@ -269,7 +271,7 @@ def _rectify(rng: random.Random, end: date) -> int:
             Rectification.objects.bulk_create(batch)
             batch = []
     Rectification.objects.bulk_create(batch)
-    return Rating.objects.count()
+    return created
 
 
 def _appeals(rng: random.Random, end: date, days: int, count: int, places: list) -> int:
@@ -331,47 +333,3 @@ def _logs(rng: random.Random, end: date, days: int, count: int, places: list) ->
             batch = []
     MessageLog.objects.bulk_create(batch)
     return count
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Add generated history to the database the settings point at (e.g. the demo's), then
-    recompute the decision-support figures."""
-    import argparse
-    import os
-    import sys
-    from pathlib import Path
-
-    parser = argparse.ArgumentParser(description="Add generated cases, ratings and appeals.")
-    parser.add_argument("--cases", type=int, default=20_000)
-    parser.add_argument("--days", type=int, default=330)
-    parser.add_argument("--appeals", type=int, default=0)
-    parser.add_argument("--logs", type=int, default=3_000)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args(argv)
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings.base")
-    import django
-
-    django.setup()
-    from tongban.analytics import services
-    from tongban.catalog.models import ServiceItem
-
-    today = timezone.localdate()
-    items = [(i.code, i.name, 5, 20) for i in ServiceItem.objects.order_by("code")[:12]]
-    made = generate(
-        cases=args.cases,
-        end=today,
-        days=args.days,
-        appeals=args.appeals,
-        logs=args.logs,
-        seed=args.seed,
-        items=items or None,
-        progress=print,
-    )
-    print(made)
-    services.refresh(since=today - timedelta(days=args.days + 1), progress=print)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
