@@ -73,7 +73,7 @@ def measure(db: str, sizes: list[int], repeat: int, out: Path) -> None:
 
         from bench.datagen import generate
         from bench.report import database_info
-        from tongban.analytics import selectors, services
+        from tongban.analytics import figures, selectors, services
         from tongban.analytics.models import Fact
         from tongban.demo.data import DEMO_PASSWORD
         from tongban.org.models import Division
@@ -94,7 +94,7 @@ def measure(db: str, sizes: list[int], repeat: int, out: Path) -> None:
 
         def selectors_all() -> None:
             selectors.summary(lens, period)
-            selectors.dashboard(lens, period)
+            figures.dashboard(lens, period)
 
         def page() -> None:
             response = client.get("/workbench/analytics/")

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from tongban.analytics import keywords, selectors, services
+from tongban.analytics import figures, keywords, selectors, services
 from tongban.analytics.models import Fact, Grain
 from tongban.catalog.models import ServiceItem
 from tongban.exchange.models import MessageLog
@@ -121,7 +121,7 @@ def test_headline_figures_equal_direct_counts(data):
 def test_monthly_figure_counts_each_month(data):
     period = _period()
     lens = selectors.lens_for(_user("lingdao"))
-    figure = selectors.figure_monthly(lens, period)
+    figure = figures.figure_monthly(lens, period)
     assert [row[0].value for row in figure.rows] == [f"{m:%Y-%m}" for m in period.months]
     for month, row in zip(period.months, figure.rows, strict=True):
         month_period = selectors.Period(month, month)
@@ -133,10 +133,8 @@ def test_monthly_figure_counts_each_month(data):
 def test_league_table_per_department_and_drilldown(data):
     period = _period()
     lens = selectors.lens_for(_user("lingdao"))
-    figure = selectors.figure_league(lens, period)
-    rows = {
-        (r.division_code, r.department_code): r for r in selectors.department_rows(lens, period)
-    }
+    figure = figures.figure_league(lens, period)
+    rows = {(r.division_code, r.department_code): r for r in figures.department_rows(lens, period)}
     direct = Counter(_clocks(period).values_list("division_code", "department_code"))
     assert {key: row.received for key, row in rows.items() if row.received} == dict(direct)
     late = Counter(
@@ -173,7 +171,7 @@ def test_league_table_per_department_and_drilldown(data):
 def test_items_figure_and_zero_visit(data):
     period = _period()
     lens = selectors.lens_for(_user("lingdao"))
-    figure = selectors.figure_items(lens, period)
+    figure = figures.figure_items(lens, period)
     names = dict(ServiceItem.objects.values_list("name", "code"))
     direct = Counter(_clocks(period).values_list("item_code", flat=True))
     assert {names[row[0].value]: row[1].value for row in figure.rows} == dict(direct)
@@ -185,19 +183,19 @@ def test_appeal_figures(data):
     lens = selectors.lens_for(_user("lingdao"))
     start, end = _bounds(period)
     appeals = Appeal.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-    types = selectors.figure_appeal_types(lens, period)
+    types = figures.figure_appeal_types(lens, period)
     for month, row in zip(period.months, types.rows, strict=True):
         in_month = appeals.filter(submitted_at__year=month.year, submitted_at__month=month.month)
         assert row[-1].value == in_month.count()
-        for index, (value, _label) in enumerate(selectors.appeal_type_choices(), start=1):
+        for index, (value, _label) in enumerate(figures.appeal_type_choices(), start=1):
             assert row[index].value == in_month.filter(appeal_type=value).count()
 
-    by_department = selectors.figure_appeal_departments(lens, period)
+    by_department = figures.figure_appeal_departments(lens, period)
     assert sum(row[1].value for row in by_department.rows) == appeals.count()
     undispatched = [row for row in by_department.rows if row[0].value == "待派单"]
     assert undispatched[0][1].value == appeals.filter(department__isnull=True).count()
 
-    area = selectors.figure_appeal_map(lens, period)
+    area = figures.figure_appeal_map(lens, period)
     for code, _name, count in ((r[0].value, r[1].value, r[2].value) for r in area.rows):
         path = Division.objects.get(code=code).path
         assert (
@@ -211,7 +209,7 @@ def test_appeal_figures(data):
     words: Counter[str] = Counter()
     for appeal in appeals:
         words.update(keywords.extract(f"{appeal.title}\n{appeal.content}"))
-    hot = selectors.figure_hot_topics(lens, period)
+    hot = figures.figure_hot_topics(lens, period)
     expected = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     for row, (word, count) in zip(hot.rows[:3], expected, strict=True):
         assert (row[0].value, row[1].value) == (word, count)
@@ -221,7 +219,7 @@ def test_exchange_ratings_and_materials_figures(data):
     period = _period()
     lens = selectors.lens_for(_user("lingdao"))
     start, end = _bounds(period)
-    exchange = selectors.figure_exchange(lens, period)
+    exchange = figures.figure_exchange(lens, period)
     logs = MessageLog.objects.filter(at__gte=start, at__lt=end)
     assert sum(row[1].value for row in exchange.rows) == logs.count()
     assert sum(row[2].value for row in exchange.rows) == logs.filter(status__gte=400).count()
@@ -231,7 +229,7 @@ def test_exchange_ratings_and_materials_figures(data):
     label = f"{department.name}（{department.division.name}）"
     assert [row[1].value for row in exchange.rows if row[0].value == label] == [busiest[1]]
 
-    ratings = selectors.figure_ratings(lens, period)
+    ratings = figures.figure_ratings(lens, period)
     assert (
         sum(row[1].value for row in ratings.rows)
         == Rating.objects.filter(rated_at__gte=start, rated_at__lt=end).count()
@@ -355,12 +353,12 @@ def test_materials_and_conflicts(demo):
 
     lens = selectors.lens_for(_user("wh-lingdao"))
     period = _period()
-    figure = selectors.figure_materials(lens, period)
+    figure = figures.figure_materials(lens, period)
     rows = {row[0].value: [cell.value for cell in row[1:4]] for row in figure.rows}
     assert rows == {"市场监督管理局": [3, 1, 3], "公安局": [0, 2, 1]}
     s = selectors.summary(lens, period)
     assert (s.materials_total, s.materials_fetched) == (10, 4)
-    conflicts = selectors.figure_conflicts(selectors.lens_for(_user("lingdao")))
+    conflicts = figures.figure_conflicts(selectors.lens_for(_user("lingdao")))
     assert [row[1].value for row in conflicts.rows] == [1, 1]
 
 
@@ -378,7 +376,7 @@ def test_dashboard_reads_facts_only(demo):
         services.refresh(since=today - timedelta(days=31))
         with CaptureQueriesContext(connection) as queries:
             selectors.summary(lens, period)
-            selectors.dashboard(lens, period)
+            figures.dashboard(lens, period)
         counts.append(len(queries))
         tables = {q["sql"].split(" FROM ")[1].split()[0] for q in queries if " FROM " in q["sql"]}
         assert not {'"supervision_clock"', '"interaction_appeal"', '"exchange_messagelog"'} & tables
@@ -386,7 +384,7 @@ def test_dashboard_reads_facts_only(demo):
 
 
 def test_league_score_formula():
-    row = selectors.DepartmentRow(
+    row = figures.DepartmentRow(
         "420100",
         "scjg",
         "市场监督管理局",
@@ -401,5 +399,5 @@ def test_league_score_formula():
     )
     # 40 × 6/8 + 20 × 6/10 + 40 × 4.5/5 − 20 × 1/4
     assert row.score == 30 + 12 + 36 - 5
-    idle = selectors.DepartmentRow("420100", "gaj", "公安局")
+    idle = figures.DepartmentRow("420100", "gaj", "公安局")
     assert idle.score == 50.0

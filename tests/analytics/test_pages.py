@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
-from tongban.analytics import selectors, services
+from tongban.analytics import figures, selectors, services
 from tongban.analytics.models import MonthlyReport
 from tongban.core.models import AuditEntry
 from tongban.supervision.models import Clock
@@ -36,10 +36,10 @@ def test_dashboard_for_a_leader(data, login_as):
     assert response.status_code == 200
     html = response.content.decode()
     assert "湖北省政务服务运行分析" in html
-    for figure_id in selectors.FIGURES:
+    for figure_id in figures.FIGURES:
         assert f'id="{figure_id}"' in html
     empty = {"materials"}  # the generated cases carry no materials
-    for figure_id in set(selectors.FIGURES) - empty:
+    for figure_id in set(figures.FIGURES) - empty:
         assert f"/workbench/analytics/export/{figure_id}.csv?" in html
     assert html.count("<svg") >= 10
     assert "<script" not in html.split("<main", 1)[1]
@@ -50,7 +50,7 @@ def test_dashboard_for_a_leader(data, login_as):
 def test_exports_carry_the_figure_table(data, login_as):
     client = login_as("lingdao")
     lens = selectors.lens_for(selectors_user("lingdao"))
-    figure = selectors.figure(lens, selectors.period_from(), "league")
+    figure = figures.figure(lens, selectors.period_from(), "league")
     response = client.get("/workbench/analytics/export/league.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -61,7 +61,7 @@ def test_exports_carry_the_figure_table(data, login_as):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book.active
     values = list(sheet.iter_rows(values_only=True))
-    assert list(values[0]) == selectors.figure(lens, selectors.period_from(), "monthly").columns
+    assert list(values[0]) == figures.figure(lens, selectors.period_from(), "monthly").columns
     assert sum(row[1] for row in values[1:]) == Clock.objects.count()
     assert client.get("/workbench/analytics/export/league.pdf").status_code == 404
     assert client.get("/workbench/analytics/export/nothing.csv").status_code == 422

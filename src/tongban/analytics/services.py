@@ -23,7 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tongban.analytics import keywords, report, selectors
+from tongban.analytics import figures, keywords, report, selectors
 from tongban.analytics.models import Fact, Grain, Metric, MonthlyReport, RefreshState
 from tongban.cases import selectors as cases
 from tongban.catalog.selectors import item_facts
@@ -300,7 +300,7 @@ def monthly_report_create(*, division_code: str, month: date) -> MonthlyReport:
     month = month_start(month)
     # An official document: Chinese whatever the language of whoever asked for it.
     with translation.override(settings.LANGUAGE_CODE):
-        content = selectors.monthly_report_content(division_code=division_code, month=month)
+        content = figures.monthly_report_content(division_code=division_code, month=month)
     data = report.render_monthly_report(content)
     with transaction.atomic():
         existing = MonthlyReport.objects.select_for_update().filter(

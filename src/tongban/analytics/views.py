@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from tongban.analytics import selectors, services
+from tongban.analytics import figures, selectors, services
 from tongban.core.decorators import staff_only
 from tongban.core.errors import NotFound, ValidationFailed
 from tongban.core.tabular import csv_bytes, xlsx_bytes
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "lens": lens,
             "period": period,
             "summary": selectors.summary(lens, period),
-            "figures": selectors.dashboard(lens, period),
+            "figures": figures.dashboard(lens, period),
             "areas": selectors.navigable_divisions(request.user, lens),
             "query": selectors.period_query(lens, period),
         },
@@ -52,7 +52,7 @@ def export(request: HttpRequest, figure_id: str, fmt: str) -> HttpResponse:
     period = _period(request)
     if fmt not in ("csv", "xlsx"):
         raise NotFound(_("只能导出 CSV 或 XLSX"), field="format")
-    figure = selectors.figure(lens, period, figure_id)
+    figure = figures.figure(lens, period, figure_id)
     name = (
         f"{figure_id}-{lens.division_code}-{period.param(period.first)}-{period.param(period.last)}"
     )
@@ -162,7 +162,7 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
             "summary": totals,
             "on_time": selectors.percent(totals.on_time_rate),
             "online": selectors.percent(totals.online_rate),
-            "figure": selectors.public_figure(lens, period),
+            "figure": figures.public_figure(lens, period),
             "areas": selectors.public_divisions(lens),
             "query": selectors.period_query(lens, period),
         },
