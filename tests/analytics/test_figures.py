@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from bench.datagen import generate
 from django.contrib.auth import get_user_model
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from tongban.analytics import figures, keywords, selectors, services
@@ -147,6 +147,45 @@ def test_league_table_per_department_and_drilldown(data):
         )
     )
     assert {k: r.overdue_running for k, r in rows.items() if r.overdue_running} == dict(overdue)
+    keys = ("division_code", "department_code")
+    start, end = _bounds(period)
+    direct_rows = {
+        (r["division_code"], r["department_code"]): r
+        for r in _completed(period)
+        .values(*keys)
+        .annotate(
+            n=Count("id"),
+            ok=Count("id", filter=Q(on_time=True)),
+            used=Sum("used_days"),
+            promised=Sum("promised_limit"),
+            statutory=Sum("statutory_limit"),
+        )
+    }
+    ratings = {
+        (r["division_code"], r["department_code"]): r
+        for r in Rating.objects.filter(rated_at__gte=start, rated_at__lt=end)
+        .values(*keys)
+        .annotate(n=Count("id"), total=Sum("score"), bad=Count("id", filter=Q(score__lte=2)))
+    }
+    online = Counter(_clocks(period, online=True).values_list(*keys))
+    running = Counter(Clock.objects.filter(stopped_at__isnull=True).values_list(*keys))
+    for key, row in rows.items():
+        done = direct_rows.get(key, {})
+        rated = ratings.get(key, {})
+        assert row.completed == done.get("n", 0), key
+        assert row.on_time == done.get("ok", 0), key
+        assert (row.used_days, row.promised_days, row.statutory_days) == (
+            done.get("used", 0) or 0,
+            done.get("promised", 0) or 0,
+            done.get("statutory", 0) or 0,
+        ), key
+        assert row.online == online.get(key, 0), key
+        assert row.running == running.get(key, 0), key
+        assert (row.ratings, row.score_sum, row.bad) == (
+            rated.get("n", 0),
+            rated.get("total", 0) or 0,
+            rated.get("bad", 0),
+        ), key
     scores = [row[-1].value for row in figure.rows]
     assert scores == sorted(scores, reverse=True)
     assert [row[0].value for row in figure.rows] == list(range(1, len(figure.rows) + 1))
