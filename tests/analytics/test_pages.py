@@ -120,6 +120,13 @@ def test_public_statistics_need_no_login_and_show_no_person(data):
     number = Clock.objects.filter(division_code="420100").first().number
     assert number not in html
     assert Client().get("/statistics/?division=999999").status_code == 404
+    assert "/statistics/export.csv?division=420100" in html
+    download = Client().get("/statistics/export.csv?division=420100")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["部门", "受理", "办结", "网上办理率", "按时办结率"]
+    received = Clock.objects.filter(division_code__in=["420100", "420102", "420106"]).count()
+    assert sum(int(row[1]) for row in rows[1:]) == received
+    assert Client().get("/statistics/export.pdf").status_code == 404
 
 
 def test_summary_api(data, api_token):

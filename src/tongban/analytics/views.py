@@ -50,22 +50,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, figure_id: str, fmt: str) -> HttpResponse:
     lens = selectors.lens_for(request.user, _division(request))
     period = _period(request)
+    _check_format(fmt)
+    return _download(figures.figure(lens, period, figure_id), lens, period, fmt)
+
+
+@require_safe
+def public_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The table of the public statistics, for anyone."""
+    lens = selectors.public_lens(_division(request))
+    period = _period(request)
+    _check_format(fmt)
+    return _download(figures.public_figure(lens, period), lens, period, fmt)
+
+
+def _check_format(fmt: str) -> None:
     if fmt not in ("csv", "xlsx"):
         raise NotFound(_("只能导出 CSV 或 XLSX"), field="format")
-    figure = figures.figure(lens, period, figure_id)
-    name = (
-        f"{figure_id}-{lens.division_code}-{period.param(period.first)}-{period.param(period.last)}"
-    )
+
+
+def _download(
+    figure: figures.Figure, lens: selectors.Lens, period: selectors.Period, fmt: str
+) -> HttpResponse:
+    months = f"{period.param(period.first)}-{period.param(period.last)}"
+    name = f"{figure.id}-{lens.division_code}-{months}.{fmt}"
     if fmt == "csv":
-        data, content_type = (
-            csv_bytes(figure.columns, figure.plain_rows()),
-            "text/csv; charset=utf-8",
-        )
+        data = csv_bytes(figure.columns, figure.plain_rows())
+        content_type = "text/csv; charset=utf-8"
     else:
-        data = xlsx_bytes(figure.columns, figure.plain_rows(), sheet=figure_id)
+        data = xlsx_bytes(figure.columns, figure.plain_rows(), sheet=figure.id)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
