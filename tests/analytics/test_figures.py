@@ -440,3 +440,13 @@ def test_league_score_formula():
     assert row.score == 30 + 12 + 36 - 5
     idle = figures.DepartmentRow("420100", "gaj", "公安局")
     assert idle.score == 50.0
+
+
+def test_refresh_survives_a_removed_department(demo):
+    today = timezone.localdate()
+    generate(cases=0, end=today, days=1, appeals=0, logs=3, seed=5)
+    MessageLog.objects.update(provider_id=999_999)
+    result = services.refresh(since=today - timedelta(days=1))
+    assert result.days[-1] == today
+    lens = selectors.lens_for(_user("lingdao"))
+    assert selectors.summary(lens, _period()).exchange_calls == 3

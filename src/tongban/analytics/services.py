@@ -27,7 +27,7 @@ from tongban.analytics import figures, keywords, report, selectors
 from tongban.analytics.models import Fact, Grain, Metric, MonthlyReport, RefreshState
 from tongban.cases import selectors as cases
 from tongban.catalog.selectors import item_facts
-from tongban.core.errors import PermissionDenied, ValidationFailed
+from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongban.core.services import audit_record
 from tongban.exchange.selectors import exchange_rows
 from tongban.interaction.selectors import appeal_rows, appeal_texts
@@ -139,17 +139,22 @@ def _appeal_facts(start: datetime, end: datetime, counter: Counter[FactKey]) -> 
 
 
 class _Departments:
-    """Department ids of the message log resolved to (division, code), once each."""
+    """Department ids of the message log resolved to (division, code), once each; a
+    department removed since is counted as unknown rather than stopping the refresh."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[str, str]] = {}
+        self._known: dict[int, tuple[str, str] | None] = {}
 
     def __call__(self, department_id: int | None) -> tuple[str, str] | None:
         if department_id is None:
             return None
         if department_id not in self._known:
-            department = department_get(department_id)
-            self._known[department_id] = (department.division_id, department.code)
+            try:
+                department = department_get(department_id)
+            except NotFound:
+                self._known[department_id] = None
+            else:
+                self._known[department_id] = (department.division_id, department.code)
         return self._known[department_id]
 
 
