@@ -5,6 +5,7 @@ content of the monthly report."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -40,9 +41,9 @@ from tongban.interaction.selectors import appeal_type_choices
 from tongban.org.selectors import (
     department_names,
     division_children,
-    division_codes_under,
     division_get,
     division_names,
+    division_paths,
 )
 
 # --- Figures: a chart and the table it pictures -------------------------------------------
@@ -216,9 +217,13 @@ def department_rows(lens: Lens, period: Period) -> list[DepartmentRow]:
     return rows
 
 
-def figure_league(lens: Lens, period: Period) -> Figure:
+def figure_league(
+    lens: Lens, period: Period, departments: list[DepartmentRow] | None = None
+) -> Figure:
     """Department league table (部门排名) for 电子监察, best score first."""
-    rows = sorted(department_rows(lens, period), key=lambda r: (-r.score, r.name))
+    if departments is None:
+        departments = department_rows(lens, period)
+    rows = sorted(departments, key=lambda r: (-r.score, r.name))
     figure = Figure(
         "league",
         _("部门综合排名"),
@@ -272,8 +277,12 @@ def figure_league(lens: Lens, period: Period) -> Figure:
     return figure
 
 
-def figure_duration(lens: Lens, period: Period) -> Figure:
-    rows = [r for r in department_rows(lens, period) if r.completed]
+def figure_duration(
+    lens: Lens, period: Period, departments: list[DepartmentRow] | None = None
+) -> Figure:
+    if departments is None:
+        departments = department_rows(lens, period)
+    rows = [r for r in departments if r.completed]
     figure = Figure(
         "duration",
         _("平均办理用时与时限（工作日）"),
@@ -467,24 +476,21 @@ def figure_hot_topics(lens: Lens, period: Period) -> Figure:
     return figure
 
 
-def _child_of(codes_by_child: dict[str, list[str]], code: str) -> str | None:
-    for child, codes in codes_by_child.items():
-        if code in codes:
-            return child
-    return None
-
-
 def figure_appeal_map(lens: Lens, period: Period) -> Figure:
     """Appeals per division below the one shown (the division itself when it has none)."""
     facts = fact_sums(lens, (Metric.APPEALS,), period, ("division_code",))
     children = division_children(lens.division_code) if not lens.department else []
     areas = [(c.code, c.name) for c in children] or [(lens.division_code, lens.division_name)]
-    codes_by_child = {c.code: division_codes_under(c.path) for c in children}
+    # A division's path names its ancestors: the child it lies under is one step below ours.
+    depth = len(lens.division_path.split("/"))
+    paths = division_paths([code for (code,) in facts])
     counts: dict[str, int] = defaultdict(int)
     for (division_code,), values in facts.items():
-        target = _child_of(codes_by_child, division_code) if children else lens.division_code
-        if target is not None:
-            counts[target] += values.get(Metric.APPEALS, 0)
+        parts = paths.get(division_code, "").split("/")
+        if not children:
+            counts[lens.division_code] += values.get(Metric.APPEALS, 0)
+        elif len(parts) > depth:
+            counts[parts[depth]] += values.get(Metric.APPEALS, 0)
     figure = Figure("appeal_map", _("诉求地区分布"), [_("区划代码"), _("地区"), _("诉求数")])
     for code, name in areas:
         figure.rows.append(_cells(code, name, counts.get(code, 0)))
@@ -624,7 +630,7 @@ FIGURES = (
 
 
 def figure(lens: Lens, period: Period, figure_id: str) -> Figure:
-    builders = {
+    builders: dict[str, Callable[[Lens, Period], Figure]] = {
         "monthly": figure_monthly,
         "league": figure_league,
         "duration": figure_duration,
@@ -645,7 +651,16 @@ def figure(lens: Lens, period: Period, figure_id: str) -> Figure:
 
 
 def dashboard(lens: Lens, period: Period) -> list[Figure]:
-    return [figure(lens, period, figure_id) for figure_id in FIGURES]
+    """Every figure; the league table and the durations share one read of the departments."""
+    departments = department_rows(lens, period)
+    shared = {
+        "league": lambda: figure_league(lens, period, departments),
+        "duration": lambda: figure_duration(lens, period, departments),
+    }
+    return [
+        shared[figure_id]() if figure_id in shared else figure(lens, period, figure_id)
+        for figure_id in FIGURES
+    ]
 
 
 # --- The public statistics (办件公示) -------------------------------------------------------

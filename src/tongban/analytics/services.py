@@ -13,7 +13,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from tongban.analytics import figures, keywords, report, selectors
 from tongban.analytics.models import Fact, Grain, Metric, MonthlyReport, RefreshState
 from tongban.cases import selectors as cases
 from tongban.catalog.selectors import item_facts
+from tongban.core.dates import day_bounds
 from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongban.core.services import audit_record
 from tongban.exchange.selectors import exchange_rows
@@ -50,11 +51,6 @@ class RefreshResult:
     days: list[date] = field(default_factory=list)
     months: list[date] = field(default_factory=list)
     facts: int = 0
-
-
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min))
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 
 def month_start(day: date) -> date:
@@ -170,7 +166,7 @@ def _exchange_facts(start: datetime, end: datetime, counter: Counter[FactKey]) -
 
 
 def _day_counter(day: date) -> Counter[FactKey]:
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     counter: Counter[FactKey] = Counter()
     _case_facts(day, start, end, counter)
     _rating_facts(start, end, counter)

@@ -97,3 +97,7 @@ def department_names(division_codes: list[str]) -> dict[tuple[str, str], str]:
         "division_id", "code", "name"
     )
     return {(division, code): name for division, code, name in rows[:5000]}
+
+
+def division_paths(codes: list[str]) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=codes).values_list("code", "path"))

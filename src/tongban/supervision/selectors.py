@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.accounts.selectors import staff_has_role, staff_roles
 from tongban.cases.selectors import MaterialCounts, material_counts
 from tongban.core import workdays
+from tongban.core.dates import day_bounds
 from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongban.core.pagination import Page, keyset_page
 from tongban.core.selectors import calendar_overrides
@@ -653,13 +653,9 @@ def drilldown_page(
     else:
         qs = qs.filter(
             stop_reason=StopReason.COMPLETED,
-            stopped_at__gte=_day_start(date_from),
-            stopped_at__lt=_day_start(date_to + timedelta(days=1)),
+            stopped_at__gte=day_bounds(date_from)[0],
+            stopped_at__lt=day_bounds(date_to)[1],
         )
         if metric == "late":
             qs = qs.filter(on_time=False)
     return keyset_page(qs, order=("-accepted_on", "-id"), cursor=cursor, size=size)
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
