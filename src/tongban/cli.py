@@ -22,6 +22,7 @@ commands:
   licences verify FILE --keys KEYS.json     verify a signed licence offline (no server)
   licences import FILE --type T --issuer D  import existing licences (CSV or XLSX)
   licences keys | rotate-key --issuer D     publish or rotate departments' signing keys
+  generate --cases N [--days D] [--seed S]  bulk-generate cases, appeals, registry records
   manage <django command> ...               any Django management command
 """
 
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         options = parser.parse_args(rest)
         _serve(options.host, options.port, options.workers, "tongban.settings.production")
         return 0
-    if command in {"worker", "audit", "calendar", "registries", "exchange", "licences"}:
+    if command in {"worker", "audit", "calendar", "registries", "exchange", "licences", "generate"}:
         _setup("tongban.settings.base")
         from django.core.management import execute_from_command_line
 
