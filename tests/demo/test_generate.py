@@ -1,5 +1,6 @@
 """`tongban generate`: bulk cases, timelines, clocks, ratings, appeals and registry persons
-that the rest of the platform reads as if they had been made one by one."""
+that the rest of the platform reads as if they had been made one by one; the tamper-evident
+logs stay untouched."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from tongban.cases import selectors
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.services import case_number_next
 from tongban.core.crypto import lookup_hash
+from tongban.core.models import AuditEntry
 from tongban.demo.generate import USERNAME_PREFIX, generate, lookup_samples
+from tongban.exchange.models import MessageLog
 from tongban.interaction.models import Appeal
 from tongban.registries.models import SourceRecord
 from tongban.supervision.models import Clock, Rating, Rectification
@@ -27,12 +30,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def generated(demo_catalog):
     today = timezone.localdate()
-    made = generate(cases=600, days=40, seed=11, persons=30, appeals=25, logs=10)
-    return today, made
+    audited = AuditEntry.objects.count()
+    made = generate(cases=600, days=40, seed=11, persons=30, appeals=25)
+    return today, made, audited
 
 
 def test_counts_match_the_rows_written(generated):
-    _today, made = generated
+    _today, made, audited = generated
     cases = Case.objects.filter(applicant__username__startswith=USERNAME_PREFIX)
     assert cases.count() == made.cases == 600
     assert CaseEvent.objects.filter(case__in=cases).count() == made.events
@@ -43,10 +47,12 @@ def test_counts_match_the_rows_written(generated):
     assert Appeal.objects.count() == made.appeals == 25
     assert CitizenProfile.objects.filter(user__username__startswith=USERNAME_PREFIX).count() == 30
     assert SourceRecord.objects.filter(source="gongan", source_id__startswith="gen-").count() == 30
+    assert not MessageLog.objects.exists()
+    assert AuditEntry.objects.count() == audited
 
 
 def test_each_case_is_consistent_with_its_timeline_and_clock(generated):
-    today, _made = generated
+    today, _made, _audited = generated
     clocks = {c.case_id: c for c in Clock.objects.all()}
     events = Counter(CaseEvent.objects.values_list("case_id", "action"))
     statuses = Counter()
@@ -83,7 +89,7 @@ def test_applicants_find_their_cases_by_number_and_id(generated):
 
 
 def test_real_submissions_continue_after_the_generated_numbers(generated):
-    today, _made = generated
+    today, _made, _audited = generated
     for day in (today, today - timedelta(days=7)):
         for division in set(Case.objects.values_list("division_code", flat=True)):
             number = case_number_next(division, day)
@@ -91,8 +97,8 @@ def test_real_submissions_continue_after_the_generated_numbers(generated):
 
 
 def test_a_second_run_adds_new_people_and_cases(generated):
-    _today, made = generated
-    again = generate(cases=50, days=5, seed=12, persons=5, appeals=0, logs=0)
+    _today, made, _audited = generated
+    again = generate(cases=50, days=5, seed=12, persons=5, appeals=0)
     assert Case.objects.count() == made.cases + again.cases
     hashes = CitizenProfile.objects.values_list("id_number_hash", flat=True)
     assert len(set(hashes)) == len(hashes)

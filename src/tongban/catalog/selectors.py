@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tongban.catalog.models import Audience as Audience
@@ -22,6 +24,34 @@ from tongban.core.pagination import MAX_PAGE_SIZE, Page, keyset_page
 from tongban.org.selectors import division_get
 
 MAX_QUERY_TERMS = 20
+# Material lists are read on every material upload and submission and change only when an
+# administrator edits the catalog; they are cached under the catalog's version, which every
+# catalog write moves on (``tongban.catalog.signals``). The expiry bounds how long another
+# process keeps an old list when the cache is per process (no REDIS_URL).
+CATALOG_VERSION_KEY = "catalog:version"
+MATERIALS_CACHE_SECONDS = 60
+
+
+def catalog_version() -> int:
+    """The current catalog version (any catalog write changes it)."""
+    return int(cache.get_or_set(CATALOG_VERSION_KEY, 1, None) or 1)
+
+
+def catalog_changed() -> None:
+    """Make every cached read of the catalog stale."""
+    try:
+        cache.incr(CATALOG_VERSION_KEY)
+    except ValueError:  # the key expired or was never set
+        cache.set(CATALOG_VERSION_KEY, 2, None)
+
+
+def _cached(kind: str, pk: int, compute: Any) -> Any:
+    key = f"catalog:{kind}:{pk}:{catalog_version()}:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, MATERIALS_CACHE_SECONDS)
+    return found
 
 
 @dataclass(frozen=True)
@@ -170,7 +200,13 @@ def implementation_divisions(code: str) -> list[tuple[str, str]]:
 
 
 def materials_of(implementation: ItemImplementation) -> list[Material]:
-    return list(implementation.materials.order_by("position", "id")[:200])
+    return list(
+        _cached(
+            "materials",
+            implementation.pk,
+            lambda: list(implementation.materials.order_by("position", "id")[:200]),
+        )
+    )
 
 
 def material_get(*, code: str, material_id: int) -> Material:
@@ -221,6 +257,10 @@ def bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
     A material that is the result of another item of the bundle (营业执照 when the bundle
     also registers the business) is not asked for: the bundle produces it.
     """
+    return list(_cached("bundle-materials", bundle.pk, lambda: _bundle_materials(bundle)))
+
+
+def _bundle_materials(bundle: LifeEventBundle) -> list[BundleMaterial]:
     merged: dict[str, dict[str, Any]] = {}
     results = {
         str(result): str(name)

@@ -1,6 +1,6 @@
 """Bulk generation of realistic data at scale (``tongban generate``): citizens and their
 population-registry records, application cases (办件) with their timelines, supervision
-clocks, ratings (好差评) and rectifications, appeals (诉求) and exchange log records.
+clocks, ratings (好差评) and rectifications, and appeals (诉求).
 
 Rows go straight into the tables in batches (``COPY`` on PostgreSQL, ``executemany`` on
 SQLite), spread over the ``days`` before ``end``; a seeded random generator makes a run
@@ -12,7 +12,6 @@ the tables against concurrent writers.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -28,7 +27,6 @@ from tongban.accounts.models import CitizenProfile, UserKind
 from tongban.cases.models import Case, CaseEvent, CaseNumberSequence
 from tongban.catalog.models import ItemImplementation
 from tongban.core.crypto import lookup_hash
-from tongban.exchange.models import MessageLog
 from tongban.interaction.models import Appeal, AppealStatus, AppealType
 from tongban.org.models import Department, Division
 from tongban.registries.services import registry_ingest
@@ -81,13 +79,12 @@ class Generated:
     ratings: int = 0
     rectifications: int = 0
     appeals: int = 0
-    logs: int = 0
 
     def line(self) -> str:
         return (
             f"{self.persons} 名群众, {self.cases} 件办件, {self.events} 条办理记录, "
             f"{self.clocks} 个计时, {self.ratings} 条评价, {self.rectifications} 条整改, "
-            f"{self.appeals} 件诉求, {self.logs} 条交换日志"
+            f"{self.appeals} 件诉求"
         )
 
 
@@ -715,36 +712,6 @@ def _appeals(rng: random.Random, end: date, days: int, count: int, places: list[
     return count
 
 
-def _logs(rng: random.Random, end: date, days: int, count: int, places: list[Place]) -> int:
-    departments = [d for place in places for d in place.departments]
-    seq = (MessageLog.objects.order_by("-seq").values_list("seq", flat=True).first() or 0) + 1
-    batch = []
-    for n in range(count):
-        provider, consumer = rng.choice(departments), rng.choice(departments)
-        batch.append(
-            MessageLog(
-                seq=seq + n,
-                message_id=uuid.UUID(int=rng.getrandbits(128)),
-                at=_aware(end - timedelta(days=rng.randrange(days)), 11),
-                client_id="generated",
-                consumer_id=consumer.pk,
-                provider_id=provider.pk,
-                resource_code="generated",
-                purpose="generated",
-                request_hash="0" * 64,
-                response_hash="0" * 64,
-                status=200 if rng.random() < 0.95 else 503,
-                prev_hash="0" * 64,
-                hash="0" * 64,
-            )
-        )
-        if len(batch) >= 5000:
-            MessageLog.objects.bulk_create(batch)
-            batch = []
-    MessageLog.objects.bulk_create(batch)
-    return count
-
-
 def generate(
     *,
     cases: int,
@@ -753,7 +720,6 @@ def generate(
     seed: int = 1,
     persons: int | None = None,
     appeals: int | None = None,
-    logs: int | None = None,
     progress: Progress | None = None,
     batch: int = 20_000,
     items: list[tuple[str, str, int, int]] | None = None,
@@ -762,7 +728,9 @@ def generate(
     """Insert ``cases`` cases spread over the ``days`` before ``end`` (today by default):
     80% of those accepted long enough ago completed, about half of those rated, the bad
     ratings with rectifications; ``persons`` applicants (default one per 20 cases) with
-    accounts and registry records, ``appeals`` and ``logs`` (default one per 20 cases each).
+    accounts and registry records, and ``appeals`` (default one per 20 cases). It never
+    writes into the tamper-evident logs (audit, exchange messages): those only record what
+    happened.
 
     With ``case_rows=False`` only the supervision records (clocks, ratings,
     rectifications) are written, for figures that never read the cases themselves.
@@ -798,7 +766,6 @@ def generate(
     )
     out.rectifications = _rectify(rng, end)
     out.appeals = _appeals(rng, end, days, cases // 20 if appeals is None else appeals, places)
-    out.logs = _logs(rng, end, days, cases // 20 if logs is None else logs, places)
     if progress:
         progress(out.line())
     return out

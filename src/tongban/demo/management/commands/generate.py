@@ -1,5 +1,5 @@
 """``tongban generate --cases N``: bulk-generate realistic cases, timelines, ratings,
-appeals, exchange records and registry persons over the demo province, with progress."""
+appeals and registry persons over the demo province, with progress."""
 
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="random seed (repeatable runs)")
         parser.add_argument("--persons", type=_count, help="applicants (default cases/20)")
         parser.add_argument("--appeals", type=_count, help="appeals (default cases/20)")
-        parser.add_argument("--logs", type=_count, help="exchange log records (default cases/20)")
         parser.add_argument(
             "--no-figures",
             action="store_true",
@@ -51,7 +50,6 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 persons=options["persons"],
                 appeals=options["appeals"],
-                logs=options["logs"],
                 progress=lambda line: self.stdout.write(line),
             )
         except ValueError as exc:
