@@ -29,8 +29,8 @@ RESULTS = ROOT / "bench" / "results"
 NUMBERS = re.compile(r"\[\s*((?:-?[\d.e+-]+,\s*)*-?[\d.e+-]+)\s*\]")
 FULL = {
     "cases": 200,
-    "sizes": [5, 20, 80, 160],
-    "parallel_sizes": [5, 20, 80],
+    "sizes": [3, 30, 80, 160],
+    "parallel_sizes": [3, 30, 80],
     "floor_seconds": 3.0,
     "gateway_calls": 200,
     "log_records": 512,
@@ -40,8 +40,8 @@ FULL = {
 }
 QUICK = {
     "cases": 20,
-    "sizes": [5, 20, 80],
-    "parallel_sizes": [5, 20],
+    "sizes": [3, 30, 80],
+    "parallel_sizes": [3, 30],
     "floor_seconds": 1.0,
     "gateway_calls": 30,
     "log_records": 128,
