@@ -49,3 +49,19 @@ def test_removing_an_item_from_a_bundle_shows_at_once(demo):
     bundle.implementations.remove(implementation)
     remaining = {m.name for m in selectors.bundle_materials(bundle)}
     assert not only_there & remaining
+
+
+def test_cached_pages_show_an_edit_at_once_and_keep_languages_apart(demo, client):
+    implementation = _bundle().implementations.select_related("item").first()
+    item = implementation.item
+    guide = f"/services/{item.code}/?division={implementation.division_id}"
+    assert item.name in client.get(guide).content.decode()
+    assert item.name in client.get("/services/").content.decode()
+    item.name = "改名后的事项"
+    item.save()
+    assert "改名后的事项" in client.get(guide).content.decode()
+    assert "改名后的事项" in client.get("/services/").content.decode()
+    chinese = client.get("/services/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get("/services/").content.decode()
+    assert "关键词" in chinese and "Keywords" in english and "关键词" not in english

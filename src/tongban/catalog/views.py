@@ -48,6 +48,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "bundles": selectors.bundle_list(),
             "base_query": params.urlencode(),
             "searched": any(getattr(filters, key) for key in FILTER_KEYS),
+            "catalog_version": selectors.catalog_version(),
         },
     )
 
@@ -66,6 +67,7 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
             "materials": selectors.materials_of(implementation),
             "divisions": selectors.implementation_divisions(code),
             "bundles": list(implementation.bundles.all()[:10]),
+            "catalog_version": selectors.catalog_version(),
         },
     )
 
