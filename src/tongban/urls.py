@@ -5,6 +5,7 @@ from tongban.api import api, api_not_found
 from tongban.core import views as core_views
 
 handler404 = "tongban.portal.views.not_found"
+handler500 = "tongban.portal.views.server_error"
 
 urlpatterns = [
     path("", include("tongban.portal.case_urls")),

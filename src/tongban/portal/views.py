@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -102,3 +107,30 @@ def elderly_mode(request: HttpRequest) -> HttpResponse:
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = exception.message if isinstance(exception, NotFound) else _("您访问的页面不存在")
     return render(request, "error.html", {"message": message}, status=404)
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """An unhandled error: 503 with a retry hint when the database is unreachable (it is
+    restarting or failing over; nothing was written), else 500. The page is rendered
+    without the request's context, which would read the database again."""
+    failed = sys.exc_info()[1]
+    unavailable = isinstance(failed, OperationalError | InterfaceError)
+    if unavailable:
+        status, code = 503, "service_unavailable"
+        title, message = _("服务暂时不可用"), _("系统正在恢复，请稍后重试；您刚才的操作没有生效。")
+    else:
+        status, code = 500, "server_error"
+        title, message = _("系统出错了"), _("系统出现错误，我们已记录，请稍后重试。")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": code, "message": message, "field": None}, status=status
+        )
+    else:
+        context = {"title": title, "message": message, "LANGUAGE_CODE": get_language()}
+        response = HttpResponse(render_to_string("server_error.html", context), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -116,7 +116,11 @@ def database_config() -> dict[str, object]:
     if not url:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'tongban.sqlite3'}"
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Connections are kept for a minute and checked before a request reuses one, so that a
+    # database restart or failover costs no request a dead connection.
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Immediate transactions take the write lock up front, so concurrent writers queue
         # instead of failing with "database is locked" when they upgrade a read lock.
