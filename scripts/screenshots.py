@@ -313,6 +313,12 @@ def analytics_public(page: Any) -> None:
     page.goto("/statistics/?division=420100")
 
 
+def scale_overdue(page: Any) -> None:
+    """The supervisor's overdue list over a year of generated cases (tongban generate)."""
+    login(page, "jiancha")
+    page.goto("/supervision/")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -361,6 +367,7 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "analytics-league.png": (analytics_league, False),
     "analytics-cases.png": (analytics_cases, False),
     "analytics-public.png": (analytics_public, True),
+    "scale-overdue.png": (scale_overdue, False),
 }
 
 

@@ -402,19 +402,37 @@ def _timeline(
 ) -> Timeline:
     submitted = _aware(day, 9, rng.randrange(60))
     used = rng.randint(0, offer.promised + 3)
-    # Working days become calendar days with the weekends in between.
-    finished = day + timedelta(days=used + used // 5 * 2)
+    finished = _after_working_days(day, used)
     if not accepted_only and rng.random() < 0.03:
         return Timeline(submitted, None, None, "not_accepted", "", "normal", 0)
     if not accepted_only and day == end and rng.random() < 0.5:
         return Timeline(submitted, None, None, "submitted", "", "normal", 0)
     accepted = submitted + timedelta(minutes=30 + rng.randrange(300))
-    if rng.random() < 0.8 and finished <= end:
+    # Nearly every case whose work is done by now is completed; the rest are stragglers
+    # past their deadline. Clock-only data keeps a fifth running whatever its age.
+    if finished <= end and rng.random() < (0.8 if accepted_only else 0.97):
         result = "approved" if rng.random() < 0.95 else "denied"
         return Timeline(submitted, accepted, _aware(finished, 16), "completed", result, "", used)
-    level = rng.choice(["normal", "normal", "warning", "overdue"])
+    if accepted_only:
+        level = rng.choice(["normal", "normal", "warning", "overdue"])
+    else:
+        level = _level(_after_working_days(day, offer.promised), end)
     status = "in_review" if rng.random() < 0.8 else "accepted"
     return Timeline(submitted, accepted, None, status, "", level, used)
+
+
+def _after_working_days(day: date, working_days: int) -> date:
+    """About ``working_days`` working days after ``day``: the weekends in between added
+    (generated dates need not follow the holiday calendar)."""
+    return day + timedelta(days=working_days + working_days // 5 * 2)
+
+
+def _level(deadline: date, today: date) -> str:
+    """The supervision signal of a running case on ``today`` (红灯 past the deadline,
+    黄灯 within two days of it)."""
+    if today > deadline:
+        return "overdue"
+    return "warning" if (deadline - today).days <= 2 else "normal"
 
 
 def _events(case_id: int, t: Timeline) -> list[Row]:
@@ -498,7 +516,7 @@ class Batch:
 def _case_row(case_id: int, number: str, person: Person, offer: Offer, t: Timeline) -> Row:
     online = "online"
     masked = person.id_number[:6] + "********" + person.id_number[-4:]
-    deadline = t.accepted.date() + timedelta(days=offer.promised * 7 // 5) if t.accepted else None
+    deadline = _after_working_days(t.accepted.date(), offer.promised) if t.accepted else None
     return (
         case_id,
         number,
@@ -556,8 +574,8 @@ def _clock_row(case_id: int, number: str, offer: Offer, t: Timeline, online: boo
         0,
         0,
         False,
-        day + timedelta(days=offer.promised),
-        day + timedelta(days=offer.statutory),
+        _after_working_days(day, offer.promised),
+        _after_working_days(day, offer.statutory),
         "normal" if completed else t.level,
         _db(t.completed),
         "completed" if completed else "",
