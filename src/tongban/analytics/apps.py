@@ -10,5 +10,10 @@ class AnalyticsConfig(AppConfig):
         from tongban.analytics import services
         from tongban.core.periodic import register
 
-        register("analytics.refresh", every_seconds=300, job=services.refresh_job)
-        register("analytics.monthly_reports", every_seconds=3600, job=services.monthly_reports_job)
+        register("analytics.refresh", every_seconds=300, job=services.refresh_job, atomic=False)
+        register(
+            "analytics.monthly_reports",
+            every_seconds=3600,
+            job=services.monthly_reports_job,
+            atomic=False,
+        )

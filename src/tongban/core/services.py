@@ -178,6 +178,10 @@ def periodic_run_due(*, now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     ran = []
     for job in periodic.jobs():
+        if not job.atomic:
+            if _batch_job_run(job, now):
+                ran.append(job.name)
+            continue
         with transaction.atomic():
             state, _ = PeriodicJobState.objects.get_or_create(name=job.name)
             state = PeriodicJobState.objects.select_for_update().get(pk=state.pk)
@@ -197,6 +201,27 @@ def periodic_run_due(*, now: datetime | None = None) -> list[str]:
             state.save(update_fields=["last_run_at", "last_error"])
             ran.append(job.name)
     return ran
+
+
+def _batch_job_run(job: periodic.PeriodicJob, now: datetime) -> bool:
+    """Claim a batch job's run (one worker wins), then run it outside any transaction."""
+    PeriodicJobState.objects.get_or_create(name=job.name)
+    due_before = now - timedelta(seconds=job.every_seconds)
+    claimed = (
+        PeriodicJobState.objects.filter(name=job.name)
+        .filter(Q(last_run_at__isnull=True) | Q(last_run_at__lte=due_before))
+        .update(last_run_at=now)
+    )
+    if not claimed:
+        return False
+    error = ""
+    try:
+        job.job()
+    except Exception as exc:
+        logger.exception("periodic job %s failed", job.name)
+        error = str(exc)[:2000]
+    PeriodicJobState.objects.filter(name=job.name).update(last_error=error)
+    return True
 
 
 @dataclasses.dataclass

@@ -16,4 +16,5 @@ class RegistriesConfig(AppConfig):
             "registries.sync",
             every_seconds=int(getattr(settings, "TONGBAN_REGISTRIES_SYNC_SECONDS", 3600)),
             job=services.registry_sync_job,
+            atomic=False,
         )
