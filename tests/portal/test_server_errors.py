@@ -24,7 +24,7 @@ def test_a_page_during_a_database_outage_says_retry_later(demo):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     page = response.content.decode()
-    assert "服务暂时不可用" in page and "没有生效" in page
+    assert "服务暂时不可用" in page and "稍后重试" in page
     assert "server closed" not in page
 
 
@@ -34,7 +34,7 @@ def test_the_api_during_a_database_outage_answers_in_its_error_shape(demo):
     assert response.status_code == 503
     assert response.json() == {
         "code": "service_unavailable",
-        "message": "系统正在恢复，请稍后重试；您刚才的操作没有生效。",
+        "message": "系统正在恢复，请稍后重试。",
         "field": None,
     }
 

@@ -129,21 +129,28 @@ def event_emit(event: events.DomainEvent) -> OutboxEvent:
 
 
 def outbox_deliver(*, batch: int = 100) -> int:
-    """Deliver undelivered events to their subscribers; returns how many were delivered.
+    """Deliver up to ``batch`` due events to their subscribers; returns how many were
+    delivered.
 
-    Each handler runs in its own savepoint together with its receipt, so a handler that
-    fails is retried later without repeating the handlers that succeeded.
+    Each event is delivered and marked in a transaction of its own: handlers that send
+    email or SMS do so before their transaction commits, so a crash repeats the messages
+    of at most the one event in flight, not of a whole batch. Each handler runs in its own
+    savepoint together with its receipt, so a handler that fails is retried later without
+    repeating the handlers that succeeded.
     """
     delivered = 0
-    with transaction.atomic():
-        now = timezone.now()
-        pending = list(
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(delivered_at__isnull=True, attempts__lt=MAX_DELIVERY_ATTEMPTS)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .order_by("id")[:batch]
-        )
-        for event in pending:
+    for _attempt in range(batch):
+        with transaction.atomic():
+            now = timezone.now()
+            event = (
+                OutboxEvent.objects.select_for_update(skip_locked=True)
+                .filter(delivered_at__isnull=True, attempts__lt=MAX_DELIVERY_ATTEMPTS)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .order_by("id")
+                .first()
+            )
+            if event is None:
+                break
             event.attempts += 1
             if _deliver_one(event):
                 event.delivered_at, event.next_attempt_at, event.last_error = now, None, ""

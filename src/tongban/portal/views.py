@@ -120,7 +120,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     unavailable = isinstance(failed, OperationalError | InterfaceError)
     if unavailable:
         status, code = 503, "service_unavailable"
-        title, message = _("服务暂时不可用"), _("系统正在恢复，请稍后重试；您刚才的操作没有生效。")
+        title, message = _("服务暂时不可用"), _("系统正在恢复，请稍后重试。")
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            # The connection may have dropped after the write committed.
+            message = _(
+                "系统正在恢复，请稍后重试。刚才的操作可能已经生效，请先查看结果，避免重复提交。"
+            )
     else:
         status, code = 500, "server_error"
         title, message = _("系统出错了"), _("系统出现错误，我们已记录，请稍后重试。")
