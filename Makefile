@@ -41,7 +41,11 @@ ci:
 
 # Benchmarks on throwaway SQLite and PostgreSQL databases; see bench/README.md.
 bench: $(STAMP)
+	bash scripts/ensure-bench-tools.sh
 	$(BIN)/python bench/run.py --db both
+	$(BIN)/python bench/web.py --db both
+	$(BIN)/python bench/http_tasks.py --db both
+	$(BIN)/python bench/scaleout.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
