@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.errors import AuthorizationError as NinjaAuthorizationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
@@ -52,7 +53,47 @@ class LocalTimeRenderer(JSONRenderer):
     encoder_class = LocalTimeEncoder
 
 
-api = NinjaAPI(
+ERROR_RESPONSE = {"$ref": "#/components/schemas/ErrorOut"}
+INPUT_ERRORS = {
+    400: "Bad Request",  # a JSON body that does not parse (on_http_error)
+    422: "Unprocessable Entity",  # a parameter or body field of the wrong shape
+}
+
+
+def input_errors(operation: dict[str, Any]) -> dict[int, str]:
+    """The input errors this API's handlers answer for an operation, whatever its router
+    declared: 422 for any operation taking input, 400 too for one taking a JSON body."""
+    body = operation.get("requestBody", {}).get("content", {})
+    if "application/json" in body:
+        return INPUT_ERRORS
+    if body or operation.get("parameters"):
+        return {422: INPUT_ERRORS[422]}
+    return {}
+
+
+class TongbanAPI(NinjaAPI):
+    """Every operation documents the input errors raised for it by the parsing layer (a
+    path id that is not an integer, a body that is not JSON), not only its own errors."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in input_errors(operation).items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_RESPONSE}},
+                        },
+                    )
+        return schema
+
+
+api = TongbanAPI(
     renderer=LocalTimeRenderer(),
     title="Tongban 一网通办 API",
     version="1.0",

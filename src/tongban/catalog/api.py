@@ -40,7 +40,7 @@ class ServicePageOut(Schema):
     next: str | None
 
 
-class MaterialOut(Schema):
+class ServiceMaterialOut(Schema):
     id: int
     name: str
     required: bool
@@ -68,7 +68,7 @@ class ServiceDetailOut(ServiceOut):
     phone: str
     process_key: str
     form_schema: dict[str, Any]
-    materials: list[MaterialOut]
+    materials: list[ServiceMaterialOut]
     faq: list[FaqOut]
 
 
@@ -94,11 +94,11 @@ def _service(request: HttpRequest, i: ItemImplementation) -> dict[str, Any]:
     }
 
 
-def _material(request: HttpRequest, m: Material, code: str) -> MaterialOut:
+def _material(request: HttpRequest, m: Material, code: str) -> ServiceMaterialOut:
     url = None
     if m.blank_form:
         url = request.build_absolute_uri(reverse("catalog:form", args=[code, m.pk]))
-    return MaterialOut(
+    return ServiceMaterialOut(
         id=m.pk,
         name=m.name,
         required=m.required,

@@ -72,7 +72,7 @@ class PublishIn(Schema):
     published_on: date | None = None
 
 
-class WithdrawIn(Schema):
+class PublicationWithdrawIn(Schema):
     reason: str
 
 
@@ -150,7 +150,7 @@ def publication_detail(request: HttpRequest, publication_id: int) -> Publication
 
 @router.post(
     "/disclosure/publications",
-    response={201: StaffPublicationOut, **errors(401, 403, 422)},
+    response={201: StaffPublicationOut, **errors(401, 403, 404, 422)},
     summary="登记公开信息（本部门审批员或负责人），自动生成索引号",
 )
 def publication_create(request: HttpRequest, payload: PublicationIn) -> Any:
@@ -192,7 +192,7 @@ def publication_publish(
     summary="撤回已发布的公开信息",
 )
 def publication_withdraw(
-    request: HttpRequest, publication_id: int, payload: WithdrawIn
+    request: HttpRequest, publication_id: int, payload: PublicationWithdrawIn
 ) -> StaffPublicationOut:
     p = services.publication_withdraw(
         actor=caller(request), publication_id=publication_id, reason=payload.reason
@@ -252,12 +252,12 @@ class SupplyIn(Schema):
     description: str
 
 
-class ExtendIn(Schema):
+class InfoRequestExtendIn(Schema):
     days: int
     reason: str
 
 
-class ReplyIn(Schema):
+class InfoRequestReplyIn(Schema):
     reply_type: str
     reply_text: str
     withheld_reason: str = ""
@@ -386,7 +386,9 @@ def request_supply(request: HttpRequest, request_id: int, payload: SupplyIn) -> 
     response={200: RequestOut, **errors(401, 403, 409, 422)},
     summary="延长答复期限（部门负责人同意，仅一次，最长20个工作日）",
 )
-def request_extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> RequestOut:
+def request_extend(
+    request: HttpRequest, request_id: int, payload: InfoRequestExtendIn
+) -> RequestOut:
     r = services.request_extend(
         actor=caller(request), request_id=request_id, days=payload.days, reason=payload.reason
     )
@@ -398,7 +400,7 @@ def request_extend(request: HttpRequest, request_id: int, payload: ExtendIn) -> 
     response={200: RequestOut, **errors(401, 403, 409, 422)},
     summary="答复申请（条例第三十六条规定的答复类型）",
 )
-def request_reply(request: HttpRequest, request_id: int, payload: ReplyIn) -> RequestOut:
+def request_reply(request: HttpRequest, request_id: int, payload: InfoRequestReplyIn) -> RequestOut:
     r = services.request_reply(
         actor=caller(request), request_id=request_id, data=services.ReplyInput(**payload.dict())
     )

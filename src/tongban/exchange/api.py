@@ -165,7 +165,7 @@ class SharingRequestPageOut(Schema):
     next: str | None
 
 
-class DecisionIn(Schema):
+class SharingDecisionIn(Schema):
     reason: str = ""
     expires_on: date | None = None
 
@@ -255,7 +255,7 @@ DECISION_ERRORS = {200: SharingRequestOut, **errors(401, 403, 404, 422)}
     summary="批准共享申请",
 )
 def sharing_request_approve(
-    request: HttpRequest, request_id: int, body: DecisionIn
+    request: HttpRequest, request_id: int, body: SharingDecisionIn
 ) -> SharingRequestOut:
     decided = services.sharing_request_approve(
         actor=caller(request), request_id=request_id, expires_on=body.expires_on, reason=body.reason
@@ -270,7 +270,7 @@ def sharing_request_approve(
     summary="拒绝共享申请（须说明理由）",
 )
 def sharing_request_refuse(
-    request: HttpRequest, request_id: int, body: DecisionIn
+    request: HttpRequest, request_id: int, body: SharingDecisionIn
 ) -> SharingRequestOut:
     decided = services.sharing_request_refuse(
         actor=caller(request), request_id=request_id, reason=body.reason
@@ -285,7 +285,7 @@ def sharing_request_refuse(
     summary="撤销共享授权（须说明理由）",
 )
 def sharing_request_revoke(
-    request: HttpRequest, request_id: int, body: DecisionIn
+    request: HttpRequest, request_id: int, body: SharingDecisionIn
 ) -> SharingRequestOut:
     decided = services.grant_revoke(
         actor=caller(request), request_id=request_id, reason=body.reason

@@ -80,7 +80,7 @@ class ModerateIn(Schema):
     reason: str = ""
 
 
-class DecisionIn(Schema):
+class AdoptionDecisionIn(Schema):
     comment_id: int
     adoption: str
     reason: str
@@ -88,7 +88,7 @@ class DecisionIn(Schema):
 
 class FeedbackIn(Schema):
     summary: str
-    decisions: list[DecisionIn]
+    decisions: list[AdoptionDecisionIn]
 
 
 class SurveyIn(Schema):

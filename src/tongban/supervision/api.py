@@ -182,7 +182,7 @@ class SuspendIn(Schema):
     reason: str
 
 
-class ExtendIn(Schema):
+class ClockExtendIn(Schema):
     days: int
     reason: str
 
@@ -249,7 +249,7 @@ def clock_resume(request: HttpRequest, case_id: int) -> SuspensionOut:
     response={200: ExtensionOut, **errors(401, 403, 404, 409, 422)},
     summary="延长办理期限（部门负责人批准）",
 )
-def clock_extend(request: HttpRequest, case_id: int, body: ExtendIn) -> ExtensionOut:
+def clock_extend(request: HttpRequest, case_id: int, body: ClockExtendIn) -> ExtensionOut:
     extension: Extension = services.clock_extend(
         case_id=case_id, user=caller(request), days=body.days, reason=body.reason
     )
@@ -430,11 +430,11 @@ class CloseIn(Schema):
     note: str
 
 
-class AppealIn(Schema):
+class RatingAppealIn(Schema):
     reason: str
 
 
-class DecideIn(Schema):
+class RatingAppealDecideIn(Schema):
     upheld: bool
     note: str
 
@@ -478,7 +478,9 @@ def rectification_close(
     response={200: RectificationOut, **ACTION_ERRORS},
     summary="申诉（误评、恶意差评）",
 )
-def rating_appeal(request: HttpRequest, rectification_id: int, body: AppealIn) -> RectificationOut:
+def rating_appeal(
+    request: HttpRequest, rectification_id: int, body: RatingAppealIn
+) -> RectificationOut:
     item = services.rating_appeal(
         user=caller(request), rectification_id=rectification_id, reason=body.reason
     )
@@ -490,7 +492,9 @@ def rating_appeal(request: HttpRequest, rectification_id: int, body: AppealIn) -
     response={200: RectificationOut, **ACTION_ERRORS},
     summary="复核申诉（电子监察员）",
 )
-def appeal_decide(request: HttpRequest, rectification_id: int, body: DecideIn) -> RectificationOut:
+def appeal_decide(
+    request: HttpRequest, rectification_id: int, body: RatingAppealDecideIn
+) -> RectificationOut:
     item = services.appeal_decide(
         user=caller(request),
         rectification_id=rectification_id,
