@@ -211,7 +211,8 @@ def markdown(run: dict[str, Any]) -> str:
         "",
         f"- date: {run['date']}; commit: {run['commit']}; mode: {run['mode']}",
         f"- machine: {run['machine'].get('cpu_count')} CPUs, load average at start "
-        f"{run['machine'].get('load_average_at_start')} (above 2, other work competed for the cores)",
+        f"{run['machine'].get('load_average_at_start')} (above 2, other work competed for "
+        "the cores)",
         f"- server: gunicorn {WORKERS} workers × {THREADS} threads (`tongban serve`'s "
         f"settings), wrk with {CONNECTIONS} connections, all on one 2-core machine",
         "",
