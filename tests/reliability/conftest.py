@@ -93,14 +93,20 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+# The worker's sessions carry this application name (libpq reads PGAPPNAME), so that the
+# tests wait for them alone: earlier tests of the suite may leave idle sessions behind.
+WORKER_APPLICATION = "tongban-test-worker"
+
+
 def other_backends() -> int:
-    """PostgreSQL sessions on the test database besides this one (0 on SQLite)."""
+    """The worker's PostgreSQL sessions on the test database (0 on SQLite)."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " WHERE datname = current_database() AND application_name = %s",
+            [WORKER_APPLICATION],
         )
         return int(cursor.fetchone()[0])
 
@@ -119,6 +125,7 @@ class Worker:
             "DATABASE_URL": database_url(),
             "TONGBAN_VAR_DIR": str(settings.VAR_DIR),  # the same keys as this process
             "TONGBAN_TEST_MAILBOX": str(self.mailbox),
+            "PGAPPNAME": WORKER_APPLICATION,
             "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
         }
 
