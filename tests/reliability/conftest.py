@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from tongban.cases import services as cases
+from tongban.cases.events import CaseAccepted, CaseSubmitted
 from tongban.cases.models import Case
 from tongban.catalog import selectors as catalog
 from tongban.demo.cases_demo import SAMPLE_PDF, sample_form
+from tongban.notify.models import Notification
+from tongban.supervision.models import Clock
 from tongban.workflow import services as workflow
 from tongban.workflow.models import HumanTask, HumanTaskStatus
 
@@ -175,3 +179,16 @@ def worker(transactional_db, tmp_path) -> Iterator[Worker]:
         yield handle
     finally:
         handle.close()
+
+
+def assert_case_effects_once(made: list[Case], applicant: Any) -> None:
+    """One supervision clock per accepted case, and the applicant told once of each case's
+    submission and acceptance."""
+    ids = sorted(case.pk for case in made)
+    assert sorted(Clock.objects.values_list("case_id", flat=True)) == ids
+    told = Counter(Notification.objects.filter(recipient=applicant).values_list("link", "topic"))
+    assert told == {
+        (f"/my/cases/{case_id}/", topic): 1
+        for case_id in ids
+        for topic in (CaseSubmitted.topic, CaseAccepted.topic)
+    }

@@ -21,6 +21,7 @@ from django.db import connection
 from tests.reliability.conftest import (
     BUNDLE,
     accept,
+    assert_case_effects_once,
     draft_case,
     open_tasks,
     restaurant_form,
@@ -30,15 +31,13 @@ from tests.reliability.conftest import (
 from tongban.accounts.models import Role
 from tongban.accounts.services import staff_create, staff_role_grant
 from tongban.cases import services as cases
-from tongban.cases.events import CaseAccepted, CaseSubmitted
+from tongban.cases.events import CaseSubmitted
 from tongban.cases.models import Case, CaseStatus
 from tongban.core import events
 from tongban.core.errors import Conflict
 from tongban.core.models import AuditEntry, HandlerReceipt, OutboxEvent
 from tongban.core.services import outbox_deliver
-from tongban.notify.models import Notification
 from tongban.org.models import Department
-from tongban.supervision.models import Clock
 from tongban.workflow import services as workflow
 from tongban.workflow.models import HumanTaskStatus, ProcessInstance
 
@@ -214,11 +213,4 @@ def test_two_workers_draining_one_outbox_deliver_each_event_once(demo):
     topics = OutboxEvent.objects.values_list("topic", flat=True)
     expected = sum(len(events.subscribers(topic)) for topic in topics)
     assert HandlerReceipt.objects.count() == expected
-    ids = sorted(case.pk for case in made)
-    assert sorted(Clock.objects.values_list("case_id", flat=True)) == ids
-    told = Counter(Notification.objects.filter(recipient=applicant).values_list("link", "topic"))
-    assert told == {
-        (f"/my/cases/{case_id}/", topic): 1
-        for case_id in ids
-        for topic in (CaseSubmitted.topic, CaseAccepted.topic)
-    }
+    assert_case_effects_once(made, applicant)

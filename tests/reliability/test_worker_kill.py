@@ -24,13 +24,13 @@ from tests.reliability import mailbox
 from tests.reliability.conftest import (
     Worker,
     accept,
+    assert_case_effects_once,
     database_url,
     other_backends,
     submitted_case,
     user,
     wait_until,
 )
-from tongban.cases.events import CaseAccepted, CaseSubmitted
 from tongban.cases.models import Case
 from tongban.core import events, periodic
 from tongban.core.models import HandlerReceipt, OutboxEvent, PeriodicJobState
@@ -119,20 +119,13 @@ def test_killed_worker_loses_no_event_and_repeats_no_effect(demo, worker):
     topics = OutboxEvent.objects.values_list("topic", flat=True)
     expected = sum(len(handler_names(topic)) for topic in topics)
     assert HandlerReceipt.objects.count() == expected
-    ids = sorted(case.pk for case in made)
-    assert sorted(Clock.objects.values_list("case_id", flat=True)) == ids
-    told = Counter(Notification.objects.filter(recipient=applicant).values_list("link", "topic"))
-    assert told == {
-        (f"/my/cases/{case_id}/", topic): 1
-        for case_id in ids
-        for topic in (CaseSubmitted.topic, CaseAccepted.topic)
-    }
+    assert_case_effects_once(made, applicant)
     deliveries = Counter(Delivery.objects.values_list("channel", "status"))
     assert deliveries == {
         (Channel.EMAIL, DeliveryStatus.SENT): 2 * CASES,
         (Channel.SMS, DeliveryStatus.SKIPPED): 2 * CASES,  # an enterprise has no mobile
     }
-    numbers = {case.number for case in Case.objects.filter(pk__in=ids)}
+    numbers = set(Case.objects.filter(pk__in=[c.pk for c in made]).values_list("number", flat=True))
     emailed = {
         (message["subject"], number)
         for message in mailbox.read(worker.mailbox)
