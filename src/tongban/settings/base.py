@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tongban.participation",
     "tongban.disclosure",
     "tongban.opendata",
+    "tongban.office",
     "tongban.analytics",
     "tongban.portal",
     "tongban.workbench",
