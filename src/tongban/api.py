@@ -33,6 +33,7 @@ from tongban.interaction.api import router as interaction_router
 from tongban.knowledge.api import router as knowledge_router
 from tongban.licences.api import router as licences_router
 from tongban.notify.api import router as notify_router
+from tongban.office.api import router as office_router
 from tongban.org.api import router as org_router
 from tongban.participation.api import router as participation_router
 from tongban.registries.api import router as registries_router
@@ -120,6 +121,7 @@ api.add_router("/v1", knowledge_router)
 api.add_router("/v1", participation_router)
 api.add_router("/v1", disclosure_router)
 api.add_router("/v1", analytics_router)
+api.add_router("/v1", office_router)
 
 
 def error_response(

@@ -25,6 +25,7 @@ urlpatterns = [
     path("workbench/disclosure/", include("tongban.disclosure.workbench_urls")),
     path("workbench/opendata/", include("tongban.opendata.workbench_urls")),
     path("workbench/analytics/", include("tongban.analytics.urls")),
+    path("workbench/office/", include("tongban.office.urls")),
     path("workbench/", include("tongban.workbench.urls")),
     path("statistics/", include("tongban.analytics.public_urls")),
     path("services/", include("tongban.catalog.urls")),

@@ -7,6 +7,7 @@ class OfficeConfig(AppConfig):
     verbose_name = "协同办公"
 
     def ready(self) -> None:
-        from tongban.office import signals
+        from tongban.office.handlers import clocks, documents
 
-        signals.connect()
+        documents.connect()
+        clocks.connect()

@@ -1,0 +1,1 @@
+"""Reactions of the office app to workflow and case events."""

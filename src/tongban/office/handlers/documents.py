@@ -1,0 +1,2 @@
+def connect() -> None:
+    """Register the document processes' workflow hooks."""
