@@ -95,7 +95,9 @@ class Document(models.Model):
         _("状态"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT
     )
     version = models.PositiveIntegerField(_("稿本"), default=1)
-    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drafter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     # Set by numbering (编号) after signing: 武市监发〔2026〕12号.
     number = models.CharField(_("发文字号"), max_length=60, blank=True)
     number_year = models.PositiveIntegerField(null=True, blank=True)
@@ -151,10 +153,11 @@ class DocumentRecipient(models.Model):
     class Meta:
         ordering = ["document_id", "kind", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["document", "department"], name="office_recipient_once"
-            )
+            models.UniqueConstraint(fields=["document", "department"], name="office_recipient_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.department_id} ({self.kind})"
 
 
 class CountersignStatus(models.TextChoices):
@@ -186,6 +189,9 @@ class Countersign(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.document_id} 会签 {self.department_id}: {self.status}"
+
 
 class DocumentVersion(models.Model):
     """A saved version of a draft (稿本); differences between versions are shown."""
@@ -204,6 +210,9 @@ class DocumentVersion(models.Model):
             models.UniqueConstraint(fields=["document", "number"], name="office_version_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.title}"
+
 
 class Attachment(models.Model):
     """A file attached to a document (附件)."""
@@ -221,6 +230,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["document_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ReceiptStatus(models.TextChoices):
@@ -269,6 +281,9 @@ class Receipt(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.number or f"{self.document_id} → {self.department_id}"
+
 
 class HandlingStatus(models.TextChoices):
     PENDING = "pending", _("承办中")
@@ -294,6 +309,9 @@ class ReceiptHandler(models.Model):
             models.UniqueConstraint(fields=["receipt", "department"], name="office_handler_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.receipt_id} 承办 {self.department_id}: {self.status}"
+
 
 class Circulation(models.Model):
     """A person a received document is circulated to for reading (传阅)."""
@@ -311,6 +329,9 @@ class Circulation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["receipt", "reader"], name="office_circulation_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_id} 传阅 {self.reader_id}"
 
 
 class TrailEntry(models.Model):
@@ -336,6 +357,9 @@ class TrailEntry(models.Model):
     class Meta:
         ordering = ["document_id", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.step}: {self.decision}"
+
 
 class DocumentTerm(models.Model):
     """A jieba term of a document's title and body: the full-text search index."""
@@ -349,6 +373,9 @@ class DocumentTerm(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "term"], name="office_term_once")
         ]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class StepLimit(models.Model):
@@ -365,6 +392,9 @@ class StepLimit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["process", "step"], name="office_steplimit_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.process}/{self.step}"
 
 
 class ClockLevel(models.TextChoices):
@@ -400,6 +430,9 @@ class StepClock(models.Model):
         indexes = [
             models.Index(fields=["level", "completed_at", "due_on"], name="office_clock_level")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.step}): {self.level}"
 
 
 class WorkItemStatus(models.TextChoices):
@@ -452,6 +485,9 @@ class WorkItem(models.Model):
             models.Index(fields=["status", "deadline"], name="office_workitem_due"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class AssignmentStatus(models.TextChoices):
     PENDING = "pending", _("未开始")
@@ -475,13 +511,14 @@ class WorkAssignment(models.Model):
             models.UniqueConstraint(fields=["item", "department"], name="office_assignment_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} → {self.department_id}: {self.percent}%"
+
 
 class ProgressReport(models.Model):
     """A progress report (进展报告) of an assigned department."""
 
-    assignment = models.ForeignKey(
-        WorkAssignment, on_delete=models.CASCADE, related_name="reports"
-    )
+    assignment = models.ForeignKey(WorkAssignment, on_delete=models.CASCADE, related_name="reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     percent = models.PositiveIntegerField()
@@ -489,6 +526,9 @@ class ProgressReport(models.Model):
 
     class Meta:
         ordering = ["assignment_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}: {self.percent}%"
 
 
 class Notice(models.Model):
@@ -509,6 +549,9 @@ class Notice(models.Model):
         verbose_name_plural = _("内部通知")
         indexes = [models.Index(fields=["division", "-id"], name="office_notice_q")]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class NoticeRead(models.Model):
     """A read receipt (已读回执) of a notice."""
@@ -521,6 +564,9 @@ class NoticeRead(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["notice", "user"], name="office_noticeread_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} 已读 {self.user_id}"
 
 
 class GroupKind(models.TextChoices):
@@ -545,6 +591,9 @@ class Group(models.Model):
         verbose_name = _("工作群组")
         verbose_name_plural = _("工作群组")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class GroupMember(models.Model):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="members")
@@ -555,6 +604,9 @@ class GroupMember(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "user"], name="office_groupmember_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.user_id}"
 
 
 class Message(models.Model):
@@ -570,6 +622,9 @@ class Message(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["group", "-id"], name="office_message_q")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}: {self.body[:30] or self.file_name}"
 
 
 class MeetingStatus(models.TextChoices):
@@ -605,6 +660,9 @@ class Meeting(models.Model):
         verbose_name_plural = _("会议")
         indexes = [models.Index(fields=["starts_at"], name="office_meeting_time")]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class InvitationResponse(models.TextChoices):
     PENDING = "pending", _("待回复")
@@ -625,6 +683,9 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="office_invitation_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.user_id} {self.response}"
 
 
 class RequestStatus(models.TextChoices):
@@ -663,3 +724,6 @@ class InternalRequest(models.Model):
             models.Index(fields=["to_department", "status", "-id"], name="office_request_q"),
             models.Index(fields=["case_id"], name="office_request_case"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.case_number}: {self.subject}"
