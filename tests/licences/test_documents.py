@@ -14,6 +14,7 @@ import pytest
 import segno
 from pypdf import PdfReader
 
+from tongban.core.pdfdraw import wrap_text
 from tongban.licences import documents
 from tongban.licences.documents import LicenceDocument, chinese_date, licence_pdf, qr_svg
 
@@ -75,7 +76,7 @@ def test_chinese_date_is_zero_padded() -> None:
 
 def test_wrap_text_breaks_cjk_by_character_within_width() -> None:
     font = documents.pdf_font_name()
-    lines = documents.wrap_text(LONG_SCOPE, font, 11, 300)
+    lines = wrap_text(LONG_SCOPE, font, 11, 300)
     assert len(lines) > 3
     assert "".join(lines) == LONG_SCOPE
     from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -203,7 +203,8 @@ def _material_out(material: CaseMaterial) -> MaterialOut:
     )
 
 
-def case_out(case: Case) -> CaseOut:
+def case_out(case: Case, *, internal: bool = False) -> CaseOut:
+    """The case as its applicant sees it; ``internal`` adds the staff-only timeline entries."""
     materials = selectors.case_materials(case)
     provided = {m.name for m in materials}
     return CaseOut(
@@ -250,7 +251,7 @@ def case_out(case: Case) -> CaseOut:
             )
             for c in selectors.case_corrections(case)
         ],
-        timeline=[_event_out(e) for e in selectors.case_timeline(case)],
+        timeline=[_event_out(e) for e in selectors.case_timeline(case, internal=internal)],
     )
 
 
@@ -337,7 +338,9 @@ def _file_out(stored: StoredFile) -> FileOut:
     summary="办件详情（状态、结果、时间线、办结期限、监察状态）",
 )
 def application_get(request: HttpRequest, case_id: int) -> CaseOut:
-    return case_out(selectors.case_for_viewer(user=caller(request), case_id=case_id))
+    user = caller(request)
+    case = selectors.case_for_viewer(user=user, case_id=case_id)
+    return case_out(case, internal=selectors.staff_can_view(user, case))
 
 
 @router.put(

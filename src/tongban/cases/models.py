@@ -166,6 +166,9 @@ class CaseEvent(models.Model):
     status_from = models.CharField(max_length=24, blank=True)
     status_to = models.CharField(max_length=24, blank=True)
     comment = models.TextField(blank=True)
+    # Internal correspondence (a 征求意见函 and its reply) is for the handling staff, not
+    # the applicant's timeline.
+    internal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["id"]

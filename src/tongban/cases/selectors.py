@@ -104,8 +104,12 @@ def case_handling_department_id(case: Case) -> int | None:
     return department.pk if department is not None else None
 
 
-def case_timeline(case: Case) -> list[CaseEvent]:
-    return list(case.timeline.order_by("id")[:MAX_TIMELINE])
+def case_timeline(case: Case, *, internal: bool = False) -> list[CaseEvent]:
+    """The case's timeline; with ``internal`` also the staff-only entries."""
+    events = case.timeline.order_by("id")
+    if not internal:
+        events = events.filter(internal=False)
+    return list(events[:MAX_TIMELINE])
 
 
 def case_materials(case: Case) -> list[CaseMaterial]:

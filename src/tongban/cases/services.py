@@ -57,6 +57,7 @@ from tongban.core.errors import (
 )
 from tongban.core.selectors import add_working_days, is_workday
 from tongban.core.services import audit_record, event_emit
+from tongban.core.uploads import upload_read, upload_sniff
 from tongban.exchange import selectors as exchange_selectors
 from tongban.exchange import services as exchange
 from tongban.workflow import services as workflow
@@ -79,9 +80,16 @@ def _actor_name(actor: Any) -> str:
 
 
 def case_timeline_add(
-    *, case_id: int, actor: Any, action: str, title: str, comment: str = ""
+    *,
+    case_id: int,
+    actor: Any,
+    action: str,
+    title: str,
+    comment: str = "",
+    internal: bool = False,
 ) -> None:
-    """Add an entry to a case's timeline without changing its status (e.g. a suspension)."""
+    """Add an entry to a case's timeline without changing its status (e.g. a suspension);
+    an ``internal`` entry only staff who may see the case are shown."""
     CaseEvent.objects.create(
         case_id=case_id,
         actor=actor,
@@ -89,6 +97,7 @@ def case_timeline_add(
         action=action,
         title=title,
         comment=comment,
+        internal=internal,
     )
 
 
@@ -351,36 +360,6 @@ SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
 )
 
 
-def _sniff(head: bytes, filename: str) -> str:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    for magic, content_type, extensions in SIGNATURES:
-        if head.startswith(magic):
-            if extension not in extensions:
-                raise ValidationFailed(
-                    _("文件内容与扩展名不符（内容为 %(kind)s），请检查后重新上传")
-                    % {"kind": extensions[0].upper()},
-                    field="file",
-                )
-            return content_type
-    raise ValidationFailed(_("不支持的文件类型，请上传 PDF、OFD、JPG 或 PNG 文件"), field="file")
-
-
-def _read_upload(upload: UploadedFile) -> bytes:
-    limit = int(settings.TONGBAN_UPLOAD_MAX_BYTES)
-    if upload.size is not None and upload.size > limit:
-        raise ValidationFailed(_too_large(limit), field="file")
-    content = upload.read(limit + 1)
-    if len(content) > limit:
-        raise ValidationFailed(_too_large(limit), field="file")
-    if not content:
-        raise ValidationFailed(_("上传的文件是空的"), field="file")
-    return content
-
-
-def _too_large(limit: int) -> str:
-    return _("文件不能超过 %(mb)s MB") % {"mb": limit // (1024 * 1024)}
-
-
 def required_material_names(case: Case) -> list[tuple[str, bool]]:
     """(name, required) of the materials the applicant provides for this case."""
     if case.bundle_id is not None:
@@ -400,9 +379,9 @@ def required_material_names(case: Case) -> list[tuple[str, bool]]:
 
 
 def _file_store(user: Any, upload: UploadedFile, label: str) -> StoredFile:
-    content = _read_upload(upload)
+    content = upload_read(upload, int(settings.TONGBAN_UPLOAD_MAX_BYTES))
     name = (upload.name or "file").rsplit("/", 1)[-1][:200]
-    content_type = _sniff(content[:16], name)
+    content_type = upload_sniff(content[:16], name, SIGNATURES, _("PDF、OFD、JPG 或 PNG"))
     digest = hashlib.sha256(content).hexdigest()
     existing = StoredFile.objects.filter(owner=user, sha256=digest).first()
     if existing is not None:

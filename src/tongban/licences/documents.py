@@ -17,7 +17,6 @@ Rendering uses ``invariant=1`` so the same document always produces byte-identic
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from tongban.core.pdfdraw import SEAL_RADIUS, SEAL_RED, seal_draw, wrap_text
 from tongban.core.pdffonts import pdf_font_name
 
 VALID_STATUS_LABEL = "有效"
@@ -42,20 +42,14 @@ TABLE_RIGHT = PAGE_WIDTH - 28 * mm
 LABEL_WIDTH = 38 * mm
 TABLE_TOP = PAGE_HEIGHT - 72 * mm
 TABLE_BOTTOM = 90 * mm  # the seal (top at 83 mm) and QR code (top at 77 mm) sit below
-SEAL_RADIUS = 21 * mm
 SEAL_CENTRE = (PAGE_WIDTH - 30 * mm - SEAL_RADIUS, 62 * mm)
 QR_SIZE = 30 * mm
 QR_ORIGIN = (30 * mm, 47 * mm)  # bottom-left corner of the QR square (quiet zone included)
 QR_QUIET_MODULES = 2
 
-SEAL_RED = (0.82, 0.08, 0.08)
 FRAME_RED = (0.6, 0.12, 0.1)
 TEXT_BLACK = (0.1, 0.1, 0.1)
 GREY = (0.45, 0.45, 0.45)
-
-# Punctuation that must not start a line (simplified Chinese kinsoku rule): it hangs at
-# the end of the previous line instead.
-_NO_LINE_START = frozenset("，。、；：？！）》」』】〕,.;:?!)]}%")
 
 
 @dataclass(frozen=True)
@@ -94,27 +88,6 @@ def validity_text(doc: LicenceDocument) -> str:
     if doc.valid_until is None:
         return "长期"
     return f"{chinese_date(doc.valid_from)} 至 {chinese_date(doc.valid_until)}"
-
-
-def wrap_text(text: str, font_name: str, font_size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width``, character by character.
-
-    CJK text has no spaces, so we measure each character with ``stringWidth``. Explicit
-    newlines are kept. Closing punctuation never starts a line (it hangs instead).
-    """
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        current = ""
-        for char in paragraph:
-            candidate = current + char
-            fits = pdfmetrics.stringWidth(candidate, font_name, font_size) <= width
-            if fits or not current or char in _NO_LINE_START:
-                current = candidate
-            else:
-                lines.append(current)
-                current = char
-        lines.append(current)
-    return lines
 
 
 # --------------------------------------------------------------------------- QR code
@@ -246,54 +219,11 @@ def _draw_table(c: Canvas, doc: LicenceDocument, font: str) -> None:
     c.restoreState()
 
 
-def _star_path(c: Canvas, cx: float, cy: float, outer: float, inner: float) -> None:
-    path = c.beginPath()
-    for k in range(10):
-        radius = outer if k % 2 == 0 else inner
-        angle = math.radians(90 + k * 36)
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        if k == 0:
-            path.moveTo(x, y)
-        else:
-            path.lineTo(x, y)
-    path.close()
-    c.drawPath(path, stroke=0, fill=1)
-
-
-def _draw_arc_text(c: Canvas, text: str, font: str, cx: float, cy: float) -> None:
-    """Set ``text`` clockwise along the top arc of the seal, characters upright to the rim."""
-    if not text:
-        return
-    span_degrees = 250.0
-    text_radius = SEAL_RADIUS - 2.6 * mm  # where the tops of the characters sit
-    arc_length = text_radius * math.radians(span_degrees)
-    size = min(12.0, arc_length / (len(text) * 1.15))
-    baseline_radius = text_radius - size * 0.88
-    step = min(span_degrees / len(text), size * 1.25 / baseline_radius * 180 / math.pi)
-    start = 90 + step * (len(text) - 1) / 2
-    c.setFont(font, size)
-    for i, char in enumerate(text):
-        angle = start - i * step
-        c.saveState()
-        c.translate(
-            cx + baseline_radius * math.cos(math.radians(angle)),
-            cy + baseline_radius * math.sin(math.radians(angle)),
-        )
-        c.rotate(angle - 90)
-        c.drawCentredString(0, 0, char)
-        c.restoreState()
-
-
 def _draw_seal(c: Canvas, doc: LicenceDocument, font: str) -> None:
     cx, cy = SEAL_CENTRE
-    c.saveState()
-    c.setStrokeColorRGB(*SEAL_RED)
-    c.setFillColorRGB(*SEAL_RED)
-    c.setLineWidth(2.0)
-    c.circle(cx, cy, SEAL_RADIUS, stroke=1, fill=0)
-    _star_path(c, cx, cy, 6.5 * mm, 2.6 * mm)
-    _draw_arc_text(c, doc.issuer_name, font, cx, cy)
-    c.restoreState()
+    seal_draw(
+        c, text=doc.issuer_name, font=font, cx=cx, cy=cy, line_width=2.0, star=(6.5 * mm, 2.6 * mm)
+    )
     c.setFillColorRGB(*TEXT_BLACK)
     c.setFont(font, 11)
     c.drawCentredString(cx, cy - SEAL_RADIUS - 7 * mm, chinese_date(doc.issue_date))
