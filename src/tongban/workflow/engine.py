@@ -220,26 +220,45 @@ class ParsedProcess:
 
 
 HANDLING_DEPARTMENT = "handler"
+DYNAMIC_PREFIX = "="
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,59}$")
 
 
 @dataclass(frozen=True)
 class Assignment:
     """Who works on a user task: the lane names ``<department code>:<role>``, where the
-    department code ``handler`` stands for the department handling the instance."""
+    department code ``handler`` stands for the department handling the instance, or
+    ``=<variable>:<role>``: the department whose id is in the task's data ``variable``
+    (e.g. the item of a parallel multi-instance task, one task per department)."""
 
     department_code: str
     role: str
+    variable: str = ""
 
 
 def parse_assignment(lane: str | None) -> Assignment:
     department, _sep, role = (lane or "").partition(":")
+    variable = ""
+    if department.startswith(DYNAMIC_PREFIX):
+        variable = department[len(DYNAMIC_PREFIX) :]
+        if not _VARIABLE.match(variable):
+            department = ""
     if not department or role not in Role.values:
         raise ValidationFailed(
-            _("用户任务的泳道名称应为“部门简码:角色”，如 scjg:reviewer，当前为：%(lane)s")
+            _(
+                "用户任务的泳道名称应为“部门简码:角色”（如 scjg:reviewer）"
+                "或“=变量名:角色”（如 =department:head），当前为：%(lane)s"
+            )
             % {"lane": lane or "—"},
             field="bpmn_xml",
         )
-    return Assignment(department, role)
+    return Assignment("" if variable else department, role, variable)
+
+
+def task_step(task_spec: Any) -> str:
+    """The step name of a user task: its BPMN id, also for the children of a
+    multi-instance task (which SpiffWorkflow names ``<id> [child]``)."""
+    return str(getattr(task_spec, "bpmn_id", None) or task_spec.name)
 
 
 def process_parse(bpmn_xml: str, dmn_xmls: Iterable[str] = ()) -> ParsedProcess:

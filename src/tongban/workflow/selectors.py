@@ -73,3 +73,11 @@ def tasks_of_instance(instance_id: int) -> list[HumanTask]:
         .select_related("completed_by")
         .order_by("id")
     )
+
+
+def tasks_by_ids(task_ids: list[int]) -> list[HumanTask]:
+    """Inbox tasks by id with their instance and process definition (one query, bounded):
+    for apps that follow tasks of their business objects (e.g. office step clocks)."""
+    return list(
+        HumanTask.objects.filter(pk__in=task_ids[:1000]).select_related("instance__definition")
+    )

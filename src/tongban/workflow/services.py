@@ -24,7 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from tongban.accounts.selectors import staff_has_role
 from tongban.core.errors import Conflict, NotFound, ValidationFailed
 from tongban.core.services import audit_record, event_emit
-from tongban.org.selectors import department_by_code
+from tongban.org.selectors import department_by_code, department_get
 from tongban.workflow import engine, events
 from tongban.workflow.models import (
     Decision,
@@ -227,15 +227,13 @@ def _sync_inbox(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
         if task_id in open_tasks:
             continue
         assignment = engine.parse_assignment(task.task_spec.lane)
-        department = assignment.department_code
-        if department == engine.HANDLING_DEPARTMENT:
-            department = instance.department_code
+        division, department = _assigned_department(instance, task, assignment)
         row = HumanTask.objects.create(
             instance=instance,
             task_uuid=task_id,
-            step=task.task_spec.name,
+            step=engine.task_step(task.task_spec),
             title=task.task_spec.bpmn_name or task.task_spec.name,
-            division_code=instance.division_code,
+            division_code=division,
             department_code=department,
             role=assignment.role,
             status=HumanTaskStatus.OPEN,
@@ -246,6 +244,38 @@ def _sync_inbox(instance: ProcessInstance, workflow: BpmnWorkflow) -> None:
     gone = [row.pk for task_id, row in open_tasks.items() if task_id not in ready]
     if gone:
         HumanTask.objects.filter(pk__in=gone).update(status=HumanTaskStatus.CANCELLED)
+
+
+def _assigned_department(
+    instance: ProcessInstance, task: Any, assignment: engine.Assignment
+) -> tuple[str, str]:
+    """(division code, department code) of a ready user task: the lane's department, the
+    instance's handling department, or the department whose id is in the task's data."""
+    if assignment.variable:
+        value = task.data.get(assignment.variable)
+        department = None
+        if isinstance(value, int | str) and str(value).isdigit():
+            try:
+                department = department_get(int(value))
+            except NotFound:
+                department = None
+        if department is None:
+            raise ValidationFailed(
+                _(
+                    "流程环节“%(step)s”按变量 %(var)s 分派部门，"
+                    "但流程数据中没有有效的部门：%(value)s"
+                )
+                % {
+                    "step": task.task_spec.bpmn_name or task.task_spec.name,
+                    "var": assignment.variable,
+                    "value": value if value is not None else "—",
+                },
+                code="process_error",
+            )
+        return department.division_id, department.code
+    if assignment.department_code == engine.HANDLING_DEPARTMENT:
+        return instance.division_code, instance.department_code
+    return instance.division_code, assignment.department_code
 
 
 def _record_escalations(instance: ProcessInstance, found: list[engine.Escalation]) -> None:
@@ -321,8 +351,17 @@ def task_claim(*, task_id: int, user: Any) -> HumanTask:
 
 
 @transaction.atomic
-def task_complete(*, task_id: int, user: Any, decision: str, comment: str = "") -> HumanTask:
-    """Complete a task with a decision; of two concurrent completions exactly one wins."""
+def task_complete(
+    *,
+    task_id: int,
+    user: Any,
+    decision: str,
+    comment: str = "",
+    data: dict[str, Any] | None = None,
+) -> HumanTask:
+    """Complete a task with a decision; of two concurrent completions exactly one wins.
+    ``data`` (JSON values) is merged into the task's data before it runs, e.g. the
+    departments a leader's instruction assigns; it cannot override decision or comment."""
     if decision not in Decision.values:
         raise ValidationFailed(
             _("办理结果应为 approve（同意）、reject（不同意）或 correction（需要补正）"),
@@ -340,7 +379,7 @@ def task_complete(*, task_id: int, user: Any, decision: str, comment: str = "") 
     digests = {task_id_: engine.task_digest(body) for task_id_, body in tasks.items()}
     workflow = engine.restore(instance.definition.spec, state, tasks)
     spiff_task = workflow.get_task_from_id(uuid.UUID(str(task.task_uuid)))
-    spiff_task.data.update({"decision": decision, "comment": comment})
+    spiff_task.data.update({**(data or {}), "decision": decision, "comment": comment})
     spiff_task.run()
     task.status, task.decision, task.comment = HumanTaskStatus.COMPLETED, decision, comment
     task.completed_by, task.completed_at = user, timezone.now()
