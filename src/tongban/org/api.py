@@ -38,6 +38,20 @@ class DepartmentPageOut(Schema):
     next: str | None
 
 
+class OrgDepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    full_name: str
+    division: str
+    division_name: str
+
+
+class OrgDepartmentPageOut(Schema):
+    items: list[OrgDepartmentOut]
+    next: str | None
+
+
 def _division(d: Division) -> DivisionOut:
     return DivisionOut(code=d.code, name=d.name, level=d.level, parent_code=d.parent_id)
 
@@ -75,6 +89,33 @@ def department_list(
                 name=d.name,
                 division_code=d.division_id,
                 credit_code=d.credit_code,
+            )
+            for d in page.items
+        ],
+        next=next_url(request, page.next_cursor),
+    )
+
+
+@router.get(
+    "/org/departments",
+    response={200: OrgDepartmentPageOut, **errors(404, 422)},
+    summary="政务部门列表（部门 id 供其他接口引用）",
+)
+def org_department_list(
+    request: HttpRequest, division: str | None = None, cursor: str | None = None, size: int = 50
+) -> OrgDepartmentPageOut:
+    """Departments by id, optionally of one division (``division``: a GB/T 2260 code).
+    Other endpoints (documents, internal requests) address departments by these ids."""
+    page = selectors.department_page(division_code=division or None, cursor=cursor, size=size)
+    return OrgDepartmentPageOut(
+        items=[
+            OrgDepartmentOut(
+                id=d.pk,
+                code=d.code,
+                name=d.name,
+                full_name=selectors.department_full_name(d),
+                division=d.division_id,
+                division_name=d.division.name,
             )
             for d in page.items
         ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from tongban.core.errors import NotFound
+from tongban.core.errors import NotFound, ValidationFailed
 from tongban.core.pagination import Page, keyset_page
 from tongban.org.models import (
     DIVISION_WIDE_ROLES as DIVISION_WIDE_ROLES,
@@ -73,6 +73,28 @@ def department_list(
 ) -> Page[Department]:
     qs: QuerySet[Department] = Department.objects.filter(division_id=division_code)
     return keyset_page(qs.select_related("division"), order=("id",), cursor=cursor, size=size)
+
+
+def department_page(
+    *, division_code: str | None = None, cursor: str | None = None, size: int = 50
+) -> Page[Department]:
+    """Departments in id order, of one division when ``division_code`` is given: the ids
+    other API clients address departments by. A malformed code is invalid input, an
+    unknown one is not found."""
+    qs: QuerySet[Department] = Department.objects.select_related("division")
+    if division_code is not None:
+        if len(division_code) != 6 or not division_code.isdigit():
+            raise ValidationFailed(_("行政区划代码应为6位数字"), field="division")
+        if not Division.objects.filter(code=division_code).exists():
+            raise NotFound(_("行政区划不存在"), field="division")
+        qs = qs.filter(division_id=division_code)
+    return keyset_page(qs, order=("id",), cursor=cursor, size=size)
+
+
+def department_full_name(department: Department) -> str:
+    """The department's name as it signs: its division's name, then its own
+    (武汉市 + 市场监督管理局 = 武汉市市场监督管理局)."""
+    return f"{department.division.name}{department.name}"
 
 
 def division_codes_under(path: str) -> list[str]:
