@@ -1,76 +1,31 @@
 """Chinese full-text search of publications: jieba terms, a BM25-like score and
-highlighted snippets. Indexing and querying both go through ``terms`` so they agree."""
+highlighted snippets (the generic parts live in ``tongban.core.textsearch``). Indexing and
+querying both go through ``terms`` so they agree."""
 
 from __future__ import annotations
 
-import logging
-import math
-import re
 from collections import Counter
-from functools import lru_cache
 
-import jieba
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from tongban.core.textsearch import MAX_QUERY_TERMS, MAX_TERM, bm25, snippet, terms, words
 
-MAX_TERM = 40
-MAX_QUERY_TERMS = 12
+__all__ = [
+    "MAX_QUERY_TERMS",
+    "MAX_TERM",
+    "TITLE_WEIGHT",
+    "bm25",
+    "document_terms",
+    "snippet",
+    "terms",
+]
+
 TITLE_WEIGHT = 3  # a title word counts as three body words
-K1, B = 1.2, 0.75
-_WORD = re.compile(r"[\w\u4e00-\u9fff]+")
-
-
-@lru_cache(maxsize=1)
-def _tokenizer() -> jieba.Tokenizer:
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
-def _words(text: str) -> list[str]:
-    """Every jieba search-mode word of ``text`` (with repeats); single characters dropped."""
-    found: list[str] = []
-    for phrase in _WORD.findall((text or "").lower()):
-        for word in _tokenizer().cut_for_search(phrase):
-            if len(word.strip()) >= 2:
-                found.append(word.strip()[:MAX_TERM])
-    return found
-
-
-def terms(text: str) -> list[str]:
-    """The distinct terms of a query, in order."""
-    return list(dict.fromkeys(_words(text)))[:MAX_QUERY_TERMS]
 
 
 def document_terms(*, title: str, summary: str, body: str) -> Counter[str]:
     """Weighted term frequencies of a publication; their sum is its length."""
     counts: Counter[str] = Counter()
-    for word in _words(title):
+    for word in words(title):
         counts[word] += TITLE_WEIGHT
-    counts.update(_words(summary))
-    counts.update(_words(body))
+    counts.update(words(summary))
+    counts.update(words(body))
     return counts
-
-
-def bm25(*, tf: int, df: int, total: int, length: int, average: float) -> float:
-    idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-    norm = K1 * (1 - B + B * length / max(average, 1.0))
-    return idf * tf * (K1 + 1) / (tf + norm)
-
-
-def snippet(text: str, words: list[str], *, width: int = 80) -> SafeString:
-    """A piece of ``text`` around the first matching word, matches wrapped in ``<mark>``."""
-    lowered = text.lower()
-    hits = [lowered.find(w) for w in words if w and lowered.find(w) >= 0]
-    start = max(0, min(hits) - width // 4) if hits else 0
-    piece = text[start : start + width]
-    html = str(escape(piece))
-    # One alternation, longest first, so a word inside a longer match is not marked twice.
-    alternatives = sorted({str(escape(w)) for w in words if w}, key=len, reverse=True)
-    if alternatives:
-        pattern = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
-        html = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", html)
-    prefix = "…" if start else ""
-    suffix = "…" if start + width < len(text) else ""
-    return mark_safe(prefix + html + suffix)  # noqa: S308 - the text was escaped above
