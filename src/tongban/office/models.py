@@ -8,6 +8,8 @@ hold in them (``accounts``). Documents follow GB/T 9704-2012 (党政机关公文
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -541,7 +543,9 @@ class Notice(models.Model):
     publisher = models.ForeignKey(DEPARTMENT, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Empty: every department of the division.
-    departments = models.ManyToManyField(DEPARTMENT, blank=True, related_name="+")
+    departments: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        DEPARTMENT, blank=True, related_name="+"
+    )
     published_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,518 +6,1289 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleClearance',
+            name="RoleClearance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('window_clerk', '窗口受理员'), ('reviewer', '审批员'), ('head', '部门负责人'), ('supervisor', '电子监察员'), ('leader', '政府领导'), ('data_steward', '数据管理员'), ('dispatcher', '派单员'), ('sysadmin', '系统管理员')], max_length=20, unique=True, verbose_name='角色')),
-                ('level', models.IntegerField(choices=[(0, '非密'), (1, '内部'), (2, '秘密'), (3, '机密')], verbose_name='可阅密级')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("window_clerk", "窗口受理员"),
+                            ("reviewer", "审批员"),
+                            ("head", "部门负责人"),
+                            ("supervisor", "电子监察员"),
+                            ("leader", "政府领导"),
+                            ("data_steward", "数据管理员"),
+                            ("dispatcher", "派单员"),
+                            ("sysadmin", "系统管理员"),
+                        ],
+                        max_length=20,
+                        unique=True,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "level",
+                    models.IntegerField(
+                        choices=[(0, "非密"), (1, "内部"), (2, "秘密"), (3, "机密")],
+                        verbose_name="可阅密级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '密级权限',
-                'verbose_name_plural': '密级权限',
+                "verbose_name": "密级权限",
+                "verbose_name_plural": "密级权限",
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('classification', models.IntegerField(choices=[(0, '非密'), (1, '内部'), (2, '秘密'), (3, '机密')], default=0, verbose_name='密级')),
-                ('secrecy_period', models.CharField(blank=True, max_length=20, verbose_name='保密期限')),
-                ('urgency', models.CharField(choices=[('normal', '平件'), ('urgent', '加急'), ('extra_urgent', '特急')], default='normal', max_length=20, verbose_name='紧急程度')),
-                ('status', models.CharField(choices=[('draft', '拟稿'), ('reviewing', '核稿'), ('countersigning', '会签'), ('signing', '签发'), ('issuing', '编号用印'), ('dispatched', '已分发'), ('returned', '退回修改')], default='draft', max_length=20, verbose_name='状态')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='稿本')),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='发文字号')),
-                ('number_year', models.PositiveIntegerField(blank=True, null=True)),
-                ('number_serial', models.PositiveIntegerField(blank=True, null=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='签发时间')),
-                ('issued_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
-                ('sealed_at', models.DateTimeField(blank=True, null=True, verbose_name='用印时间')),
-                ('content_digest', models.CharField(blank=True, max_length=64)),
-                ('seal_signature', models.TextField(blank=True)),
-                ('dispatched_at', models.DateTimeField(blank=True, null=True, verbose_name='分发时间')),
-                ('process_instance_id', models.BigIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('drafter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('signer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                (
+                    "classification",
+                    models.IntegerField(
+                        choices=[(0, "非密"), (1, "内部"), (2, "秘密"), (3, "机密")],
+                        default=0,
+                        verbose_name="密级",
+                    ),
+                ),
+                (
+                    "secrecy_period",
+                    models.CharField(blank=True, max_length=20, verbose_name="保密期限"),
+                ),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[("normal", "平件"), ("urgent", "加急"), ("extra_urgent", "特急")],
+                        default="normal",
+                        max_length=20,
+                        verbose_name="紧急程度",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "拟稿"),
+                            ("reviewing", "核稿"),
+                            ("countersigning", "会签"),
+                            ("signing", "签发"),
+                            ("issuing", "编号用印"),
+                            ("dispatched", "已分发"),
+                            ("returned", "退回修改"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="稿本")),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="发文字号")),
+                ("number_year", models.PositiveIntegerField(blank=True, null=True)),
+                ("number_serial", models.PositiveIntegerField(blank=True, null=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True, verbose_name="签发时间")),
+                ("issued_on", models.DateField(blank=True, null=True, verbose_name="成文日期")),
+                ("sealed_at", models.DateTimeField(blank=True, null=True, verbose_name="用印时间")),
+                ("content_digest", models.CharField(blank=True, max_length=64)),
+                ("seal_signature", models.TextField(blank=True)),
+                (
+                    "dispatched_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="分发时间"),
+                ),
+                ("process_instance_id", models.BigIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "drafter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "signer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公文',
-                'verbose_name_plural': '公文',
+                "verbose_name": "公文",
+                "verbose_name_plural": "公文",
             },
         ),
         migrations.CreateModel(
-            name='Countersign',
+            name="Countersign",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('status', models.CharField(choices=[('pending', '待会签'), ('agreed', '同意'), ('disagreed', '不同意')], default='pending', max_length=20)),
-                ('comment', models.TextField(blank=True)),
-                ('signed_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='countersigns', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待会签"),
+                            ("agreed", "同意"),
+                            ("disagreed", "不同意"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("signed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="countersigns",
+                        to="office.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'position'],
+                "ordering": ["document_id", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('file', models.FileField(upload_to='office/attachments/%Y/%m/')),
-                ('size', models.PositiveIntegerField()),
-                ('content_type', models.CharField(max_length=100)),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("file", models.FileField(upload_to="office/attachments/%Y/%m/")),
+                ("size", models.PositiveIntegerField()),
+                ("content_type", models.CharField(max_length=100)),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="office.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'id'],
+                "ordering": ["document_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentRecipient',
+            name="DocumentRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('main', '主送'), ('copy', '抄送')], max_length=10, verbose_name='类别')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='recipients', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("main", "主送"), ("copy", "抄送")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="recipients",
+                        to="office.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'kind', 'position'],
+                "ordering": ["document_id", "kind", "position"],
             },
         ),
         migrations.CreateModel(
-            name='DocumentTerm',
+            name="DocumentTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=40)),
-                ('weight', models.PositiveIntegerField(default=1)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=40)),
+                ("weight", models.PositiveIntegerField(default=1)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="office.document",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DocumentVersion',
+            name="DocumentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="office.document",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'number'],
+                "ordering": ["document_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='群组名称')),
-                ('kind', models.CharField(choices=[('department', '部门群组'), ('project', '项目群组')], max_length=20, verbose_name='类别')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="群组名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("department", "部门群组"), ("project", "项目群组")],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工作群组',
-                'verbose_name_plural': '工作群组',
+                "verbose_name": "工作群组",
+                "verbose_name_plural": "工作群组",
             },
         ),
         migrations.CreateModel(
-            name='GroupMember',
+            name="GroupMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='office.group')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="office.group",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='InternalRequest',
+            name="InternalRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_id', models.BigIntegerField()),
-                ('case_number', models.CharField(max_length=40)),
-                ('subject', models.CharField(max_length=200, verbose_name='事由')),
-                ('body', models.TextField(verbose_name='征求意见内容')),
-                ('due_on', models.DateField(verbose_name='回复时限')),
-                ('status', models.CharField(choices=[('pending', '待回复'), ('replied', '已回复')], default='pending', max_length=20)),
-                ('reply', models.TextField(blank=True, verbose_name='回复意见')),
-                ('replied_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('from_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('replied_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_id", models.BigIntegerField()),
+                ("case_number", models.CharField(max_length=40)),
+                ("subject", models.CharField(max_length=200, verbose_name="事由")),
+                ("body", models.TextField(verbose_name="征求意见内容")),
+                ("due_on", models.DateField(verbose_name="回复时限")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待回复"), ("replied", "已回复")],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("reply", models.TextField(blank=True, verbose_name="回复意见")),
+                ("replied_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "from_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "replied_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '征求意见函',
-                'verbose_name_plural': '征求意见函',
+                "verbose_name": "征求意见函",
+                "verbose_name_plural": "征求意见函",
             },
         ),
         migrations.CreateModel(
-            name='IssuerProfile',
+            name="IssuerProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mark', models.CharField(max_length=60, verbose_name='发文机关标志')),
-                ('number_prefix', models.CharField(max_length=20, verbose_name='发文字号代字')),
-                ('receipt_prefix', models.CharField(max_length=20, verbose_name='收文编号代字')),
-                ('seal_text', models.CharField(max_length=40, verbose_name='印章文字')),
-                ('department', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='issuer_profile', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("mark", models.CharField(max_length=60, verbose_name="发文机关标志")),
+                ("number_prefix", models.CharField(max_length=20, verbose_name="发文字号代字")),
+                ("receipt_prefix", models.CharField(max_length=20, verbose_name="收文编号代字")),
+                ("seal_text", models.CharField(max_length=40, verbose_name="印章文字")),
+                (
+                    "department",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issuer_profile",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '发文机关',
-                'verbose_name_plural': '发文机关',
+                "verbose_name": "发文机关",
+                "verbose_name_plural": "发文机关",
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='会议名称')),
-                ('starts_at', models.DateTimeField(verbose_name='开始时间')),
-                ('ends_at', models.DateTimeField(verbose_name='结束时间')),
-                ('place', models.CharField(max_length=200, verbose_name='地点')),
-                ('agenda', models.TextField(blank=True, verbose_name='议程')),
-                ('status', models.CharField(choices=[('scheduled', '已安排'), ('cancelled', '已取消'), ('held', '已召开')], default='scheduled', max_length=20)),
-                ('minutes', models.TextField(blank=True, verbose_name='会议纪要')),
-                ('minutes_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('minutes_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organiser', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="会议名称")),
+                ("starts_at", models.DateTimeField(verbose_name="开始时间")),
+                ("ends_at", models.DateTimeField(verbose_name="结束时间")),
+                ("place", models.CharField(max_length=200, verbose_name="地点")),
+                ("agenda", models.TextField(blank=True, verbose_name="议程")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "已安排"),
+                            ("cancelled", "已取消"),
+                            ("held", "已召开"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("minutes", models.TextField(blank=True, verbose_name="会议纪要")),
+                ("minutes_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "minutes_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organiser",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '会议',
-                'verbose_name_plural': '会议',
+                "verbose_name": "会议",
+                "verbose_name_plural": "会议",
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('response', models.CharField(choices=[('pending', '待回复'), ('accepted', '参加'), ('declined', '不参加')], default='pending', max_length=20)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='office.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "response",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待回复"),
+                            ("accepted", "参加"),
+                            ("declined", "不参加"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="office.meeting",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(blank=True)),
-                ('file', models.FileField(blank=True, upload_to='office/groups/%Y/%m/')),
-                ('file_name', models.CharField(blank=True, max_length=200)),
-                ('file_size', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='office.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("body", models.TextField(blank=True)),
+                ("file", models.FileField(blank=True, upload_to="office/groups/%Y/%m/")),
+                ("file_name", models.CharField(blank=True, max_length=200)),
+                ("file_size", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="office.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文')),
-                ('published_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('departments', models.ManyToManyField(blank=True, related_name='+', to='org.department')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.division')),
-                ('publisher', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文")),
+                ("published_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(blank=True, related_name="+", to="org.department"),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.division",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '内部通知',
-                'verbose_name_plural': '内部通知',
+                "verbose_name": "内部通知",
+                "verbose_name_plural": "内部通知",
             },
         ),
         migrations.CreateModel(
-            name='NoticeRead',
+            name="NoticeRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField(auto_now_add=True)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reads', to='office.notice')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("read_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reads",
+                        to="office.notice",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Receipt',
+            name="Receipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('main', '主送'), ('copy', '抄送')], max_length=10)),
-                ('status', models.CharField(choices=[('pending', '待登记'), ('registered', '待拟办'), ('proposed', '待批示'), ('handling', '承办中'), ('circulating', '传阅中'), ('filed', '已归档')], default='pending', max_length=20)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('number', models.CharField(blank=True, max_length=60, verbose_name='收文编号')),
-                ('number_year', models.PositiveIntegerField(blank=True, null=True)),
-                ('number_serial', models.PositiveIntegerField(blank=True, null=True)),
-                ('registered_at', models.DateTimeField(blank=True, null=True)),
-                ('proposal', models.TextField(blank=True, verbose_name='拟办意见')),
-                ('instruction', models.TextField(blank=True, verbose_name='领导批示')),
-                ('filed_at', models.DateTimeField(blank=True, null=True)),
-                ('process_instance_id', models.BigIntegerField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='office.document')),
-                ('instructed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(choices=[("main", "主送"), ("copy", "抄送")], max_length=10),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "待登记"),
+                            ("registered", "待拟办"),
+                            ("proposed", "待批示"),
+                            ("handling", "承办中"),
+                            ("circulating", "传阅中"),
+                            ("filed", "已归档"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("number", models.CharField(blank=True, max_length=60, verbose_name="收文编号")),
+                ("number_year", models.PositiveIntegerField(blank=True, null=True)),
+                ("number_serial", models.PositiveIntegerField(blank=True, null=True)),
+                ("registered_at", models.DateTimeField(blank=True, null=True)),
+                ("proposal", models.TextField(blank=True, verbose_name="拟办意见")),
+                ("instruction", models.TextField(blank=True, verbose_name="领导批示")),
+                ("filed_at", models.DateTimeField(blank=True, null=True)),
+                ("process_instance_id", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="office.document",
+                    ),
+                ),
+                (
+                    "instructed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '收文',
-                'verbose_name_plural': '收文',
+                "verbose_name": "收文",
+                "verbose_name_plural": "收文",
             },
         ),
         migrations.CreateModel(
-            name='Circulation',
+            name="Circulation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.CharField(blank=True, max_length=500)),
-                ('reader', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='circulations', to='office.receipt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("comment", models.CharField(blank=True, max_length=500)),
+                (
+                    "reader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="circulations",
+                        to="office.receipt",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReceiptHandler',
+            name="ReceiptHandler",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', '承办中'), ('done', '已办结')], default='pending', max_length=20)),
-                ('result', models.TextField(blank=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='handlers', to='office.receipt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "承办中"), ("done", "已办结")],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("result", models.TextField(blank=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="handlers",
+                        to="office.receipt",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StepClock',
+            name="StepClock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_id', models.BigIntegerField(unique=True)),
-                ('process', models.CharField(max_length=60)),
-                ('step', models.CharField(max_length=60)),
-                ('title', models.CharField(max_length=200)),
-                ('division_code', models.CharField(max_length=6)),
-                ('department_code', models.CharField(max_length=40)),
-                ('started_on', models.DateField()),
-                ('warn_on', models.DateField()),
-                ('due_on', models.DateField()),
-                ('level', models.CharField(choices=[('normal', '正常'), ('yellow', '黄灯预警'), ('red', '红灯超期')], default='normal', max_length=10)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='clocks', to='office.document')),
-                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='clocks', to='office.receipt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("task_id", models.BigIntegerField(unique=True)),
+                ("process", models.CharField(max_length=60)),
+                ("step", models.CharField(max_length=60)),
+                ("title", models.CharField(max_length=200)),
+                ("division_code", models.CharField(max_length=6)),
+                ("department_code", models.CharField(max_length=40)),
+                ("started_on", models.DateField()),
+                ("warn_on", models.DateField()),
+                ("due_on", models.DateField()),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("normal", "正常"), ("yellow", "黄灯预警"), ("red", "红灯超期")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clocks",
+                        to="office.document",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clocks",
+                        to="office.receipt",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StepLimit',
+            name="StepLimit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('process', models.CharField(max_length=60, verbose_name='流程')),
-                ('step', models.CharField(max_length=60, verbose_name='环节')),
-                ('working_days', models.PositiveIntegerField(verbose_name='时限（工作日）')),
-                ('warn_days', models.PositiveIntegerField(default=1, verbose_name='提前预警（工作日）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("process", models.CharField(max_length=60, verbose_name="流程")),
+                ("step", models.CharField(max_length=60, verbose_name="环节")),
+                ("working_days", models.PositiveIntegerField(verbose_name="时限（工作日）")),
+                (
+                    "warn_days",
+                    models.PositiveIntegerField(default=1, verbose_name="提前预警（工作日）"),
+                ),
             ],
             options={
-                'verbose_name': '办文时限',
-                'verbose_name_plural': '办文时限',
-                'constraints': [models.UniqueConstraint(fields=('process', 'step'), name='office_steplimit_once')],
+                "verbose_name": "办文时限",
+                "verbose_name_plural": "办文时限",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("process", "step"), name="office_steplimit_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TrailEntry',
+            name="TrailEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('step', models.CharField(max_length=30)),
-                ('decision', models.CharField(max_length=20)),
-                ('comment', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(blank=True, null=True)),
-                ('at', models.DateTimeField()),
-                ('digest', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='trail', to='office.document')),
-                ('receipt', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='trail', to='office.receipt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("step", models.CharField(max_length=30)),
+                ("decision", models.CharField(max_length=20)),
+                ("comment", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(blank=True, null=True)),
+                ("at", models.DateTimeField()),
+                ("digest", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trail",
+                        to="office.document",
+                    ),
+                ),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="trail",
+                        to="office.receipt",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['document_id', 'id'],
+                "ordering": ["document_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkAssignment',
+            name="WorkAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', '未开始'), ('in_progress', '推进中'), ('done', '已完成')], default='pending', max_length=20)),
-                ('percent', models.PositiveIntegerField(default=0)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "未开始"),
+                            ("in_progress", "推进中"),
+                            ("done", "已完成"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("percent", models.PositiveIntegerField(default=0)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProgressReport',
+            name="ProgressReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('percent', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assignment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='office.workassignment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("percent", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assignment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="office.workassignment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assignment_id', 'id'],
+                "ordering": ["assignment_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkItem',
+            name="WorkItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='督办事项')),
-                ('description', models.TextField(verbose_name='督办要求')),
-                ('started_on', models.DateField()),
-                ('warn_on', models.DateField()),
-                ('deadline', models.DateField(verbose_name='办结时限')),
-                ('level', models.CharField(choices=[('normal', '正常'), ('yellow', '黄灯预警'), ('red', '红灯超期')], default='normal', max_length=10)),
-                ('status', models.CharField(choices=[('open', '督办中'), ('closed', '已办结')], default='open', max_length=10)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('evaluation', models.IntegerField(blank=True, choices=[(1, '差'), (2, '一般'), (3, '良好'), (4, '优秀')], null=True)),
-                ('evaluation_comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.division')),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='work_items', to='office.document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="督办事项")),
+                ("description", models.TextField(verbose_name="督办要求")),
+                ("started_on", models.DateField()),
+                ("warn_on", models.DateField()),
+                ("deadline", models.DateField(verbose_name="办结时限")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("normal", "正常"), ("yellow", "黄灯预警"), ("red", "红灯超期")],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "督办中"), ("closed", "已办结")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "evaluation",
+                    models.IntegerField(
+                        blank=True,
+                        choices=[(1, "差"), (2, "一般"), (3, "良好"), (4, "优秀")],
+                        null=True,
+                    ),
+                ),
+                ("evaluation_comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "division",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.division",
+                    ),
+                ),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="work_items",
+                        to="office.document",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '督办事项',
-                'verbose_name_plural': '督办事项',
+                "verbose_name": "督办事项",
+                "verbose_name_plural": "督办事项",
             },
         ),
         migrations.AddField(
-            model_name='workassignment',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='office.workitem'),
+            model_name="workassignment",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="office.workitem",
+            ),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['issuer', '-id'], name='office_doc_issuer'),
+            model_name="document",
+            index=models.Index(fields=["issuer", "-id"], name="office_doc_issuer"),
         ),
         migrations.AddIndex(
-            model_name='document',
-            index=models.Index(fields=['status', '-id'], name='office_doc_status'),
+            model_name="document",
+            index=models.Index(fields=["status", "-id"], name="office_doc_status"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('issuer', 'number_year', 'number_serial'), name='office_doc_number_once'),
+            model_name="document",
+            constraint=models.UniqueConstraint(
+                fields=("issuer", "number_year", "number_serial"), name="office_doc_number_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='countersign',
-            constraint=models.UniqueConstraint(fields=('document', 'department'), name='office_countersign_once'),
+            model_name="countersign",
+            constraint=models.UniqueConstraint(
+                fields=("document", "department"), name="office_countersign_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentrecipient',
-            constraint=models.UniqueConstraint(fields=('document', 'department'), name='office_recipient_once'),
+            model_name="documentrecipient",
+            constraint=models.UniqueConstraint(
+                fields=("document", "department"), name="office_recipient_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='documentterm',
-            index=models.Index(fields=['term', 'document'], name='office_term'),
+            model_name="documentterm",
+            index=models.Index(fields=["term", "document"], name="office_term"),
         ),
         migrations.AddConstraint(
-            model_name='documentterm',
-            constraint=models.UniqueConstraint(fields=('document', 'term'), name='office_term_once'),
+            model_name="documentterm",
+            constraint=models.UniqueConstraint(
+                fields=("document", "term"), name="office_term_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentversion',
-            constraint=models.UniqueConstraint(fields=('document', 'number'), name='office_version_once'),
+            model_name="documentversion",
+            constraint=models.UniqueConstraint(
+                fields=("document", "number"), name="office_version_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='groupmember',
-            constraint=models.UniqueConstraint(fields=('group', 'user'), name='office_groupmember_once'),
+            model_name="groupmember",
+            constraint=models.UniqueConstraint(
+                fields=("group", "user"), name="office_groupmember_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='internalrequest',
-            index=models.Index(fields=['to_department', 'status', '-id'], name='office_request_q'),
+            model_name="internalrequest",
+            index=models.Index(fields=["to_department", "status", "-id"], name="office_request_q"),
         ),
         migrations.AddIndex(
-            model_name='internalrequest',
-            index=models.Index(fields=['case_id'], name='office_request_case'),
+            model_name="internalrequest",
+            index=models.Index(fields=["case_id"], name="office_request_case"),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['starts_at'], name='office_meeting_time'),
+            model_name="meeting",
+            index=models.Index(fields=["starts_at"], name="office_meeting_time"),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('meeting', 'user'), name='office_invitation_once'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "user"), name="office_invitation_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['group', '-id'], name='office_message_q'),
+            model_name="message",
+            index=models.Index(fields=["group", "-id"], name="office_message_q"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['division', '-id'], name='office_notice_q'),
+            model_name="notice",
+            index=models.Index(fields=["division", "-id"], name="office_notice_q"),
         ),
         migrations.AddConstraint(
-            model_name='noticeread',
-            constraint=models.UniqueConstraint(fields=('notice', 'user'), name='office_noticeread_once'),
+            model_name="noticeread",
+            constraint=models.UniqueConstraint(
+                fields=("notice", "user"), name="office_noticeread_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='receipt',
-            index=models.Index(fields=['department', 'status', '-id'], name='office_receipt_q'),
+            model_name="receipt",
+            index=models.Index(fields=["department", "status", "-id"], name="office_receipt_q"),
         ),
         migrations.AddConstraint(
-            model_name='receipt',
-            constraint=models.UniqueConstraint(fields=('document', 'department'), name='office_receipt_once'),
+            model_name="receipt",
+            constraint=models.UniqueConstraint(
+                fields=("document", "department"), name="office_receipt_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receipt',
-            constraint=models.UniqueConstraint(fields=('department', 'number_year', 'number_serial'), name='office_receipt_number_once'),
+            model_name="receipt",
+            constraint=models.UniqueConstraint(
+                fields=("department", "number_year", "number_serial"),
+                name="office_receipt_number_once",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='circulation',
-            constraint=models.UniqueConstraint(fields=('receipt', 'reader'), name='office_circulation_once'),
+            model_name="circulation",
+            constraint=models.UniqueConstraint(
+                fields=("receipt", "reader"), name="office_circulation_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='receipthandler',
-            constraint=models.UniqueConstraint(fields=('receipt', 'department'), name='office_handler_once'),
+            model_name="receipthandler",
+            constraint=models.UniqueConstraint(
+                fields=("receipt", "department"), name="office_handler_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='stepclock',
-            index=models.Index(fields=['level', 'completed_at', 'due_on'], name='office_clock_level'),
+            model_name="stepclock",
+            index=models.Index(
+                fields=["level", "completed_at", "due_on"], name="office_clock_level"
+            ),
         ),
         migrations.AddIndex(
-            model_name='workitem',
-            index=models.Index(fields=['division', 'status', '-id'], name='office_workitem_q'),
+            model_name="workitem",
+            index=models.Index(fields=["division", "status", "-id"], name="office_workitem_q"),
         ),
         migrations.AddIndex(
-            model_name='workitem',
-            index=models.Index(fields=['status', 'deadline'], name='office_workitem_due'),
+            model_name="workitem",
+            index=models.Index(fields=["status", "deadline"], name="office_workitem_due"),
         ),
         migrations.AddConstraint(
-            model_name='workassignment',
-            constraint=models.UniqueConstraint(fields=('item', 'department'), name='office_assignment_once'),
+            model_name="workassignment",
+            constraint=models.UniqueConstraint(
+                fields=("item", "department"), name="office_assignment_once"
+            ),
         ),
     ]
