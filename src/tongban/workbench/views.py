@@ -23,6 +23,7 @@ from tongban.cases import selectors as cases
 from tongban.cases import services as case_services
 from tongban.core.decorators import staff_only
 from tongban.core.errors import Conflict, ValidationFailed
+from tongban.office.selectors import internal as office_requests
 from tongban.workflow.selectors import Decision, task_inbox, tasks_of_instance
 from tongban.workflow.services import can_work_on, task_claim, task_complete
 
@@ -158,7 +159,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "workbench/case.html",
         {
             "case": case,
-            "timeline": cases.case_timeline(case),
+            "timeline": cases.case_timeline(case, internal=True),
             "form_rows": form_rows,
             "materials": materials,
             "missing": [
@@ -170,6 +171,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "fetched": cases.case_fetched(case),
             "tasks": tasks,
             "decisions": Decision.choices,
+            "internal_requests": office_requests.requests_of_case(case_id=case.pk),
+            "can_raise_request": office_requests.can_raise(request.user, case),
         },
     )
 
