@@ -28,6 +28,7 @@ def demo(db):
         interaction=False,
         opendata=False,
         analytics=False,
+        office=False,
     )
 
 
@@ -41,6 +42,7 @@ def demo_catalog(db):
         interaction=False,
         opendata=False,
         analytics=False,
+        office=False,
     )
 
 

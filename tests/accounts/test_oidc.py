@@ -14,7 +14,7 @@ from tongban.demo.loader import load_demo
 
 @pytest.fixture
 def provider(live_server, transactional_db):
-    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False)
+    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False, office=False)
     discovery = requests.get(f"{live_server.url}/o/.well-known/openid-configuration", timeout=10)
     assert discovery.status_code == 200
     return discovery.json()

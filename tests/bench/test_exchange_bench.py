@@ -31,7 +31,7 @@ def legacy_dir(tmp_path_factory):
 @pytest.fixture
 def demo_exchange(db, settings, legacy_dir):
     settings.VAR_DIR = legacy_dir
-    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False)
+    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False, office=False)
 
 
 def test_gateway_overhead_structure_and_one_log_record_per_gateway_call(demo_exchange):

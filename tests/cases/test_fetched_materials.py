@@ -21,7 +21,7 @@ ENTERPRISES = "20100100001"
 def demo(db, settings, tmp_path):
     """The demo with its legacy systems behind the gateway (no sample cases)."""
     settings.VAR_DIR = tmp_path
-    counts = load_demo(progress=lambda _line: None, sample_cases=False)
+    counts = load_demo(progress=lambda _line: None, sample_cases=False, office=False)
     zsj = department_by_code(division_code="420100", code="zsj")
     wanted = [
         (POPULATION, ["name", "id_number", "address"], "gaj-shuju"),

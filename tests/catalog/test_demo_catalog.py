@@ -73,7 +73,12 @@ def test_loading_twice_creates_nothing_and_audits_nothing(demo):
     audits = AuditEntry.objects.count()
     lines = []
     load_demo(
-        progress=lines.append, sample_cases=False, exchange=False, interaction=False, opendata=False
+        progress=lines.append,
+        sample_cases=False,
+        exchange=False,
+        interaction=False,
+        opendata=False,
+        office=False,
     )
     load_catalog(progress=lines.append)
     assert {model: model.objects.count() for model in counts} == counts

@@ -46,25 +46,27 @@ def test_demo_runs_twice_and_shows_progress(demo_database):
     for run in runs:
         assert run.returncode == 0, run.stderr[-2000:]
         assert "[1/3] Migrating" in run.stdout and "demo data ready" in run.stdout
-    assert "new accounts: 17" in runs[0].stdout
+    assert "new accounts: 21" in runs[0].stdout
     assert "new accounts: 0" in runs[1].stdout
     assert "sample cases: 3" in runs[0].stdout
     assert "sample cases: already there" in runs[1].stdout
     assert "exchange: 3 resources, client demo-rsj-system" in runs[1].stdout
     assert "appeals: already loaded" in runs[1].stdout
     assert "decision-support figures:" in runs[0].stdout
+    assert "requests from cases: 2" in runs[0].stdout
+    assert "office: already there" in runs[1].stdout
 
 
 def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     database, _runs = demo_database
     counts = table_counts(database)
     assert counts["org_division"] == 7
-    assert counts["accounts_user"] == 17
+    assert counts["accounts_user"] == 21
     assert counts["accounts_citizenprofile"] == 2
     # the OIDC client and the exchange clients
     assert counts["oauth2_provider_application"] == 1 + counts["exchange_exchangeclient"]
     assert counts["disclosure_article"] == 11
-    assert counts["accounts_staffrole"] == 14
+    assert counts["accounts_staffrole"] == 18
     assert counts["analytics_fact"] > 0  # figures of the sample cases and appeals
     assert counts["cases_case"] == 3
     assert counts["supervision_rating"] == 1
@@ -87,6 +89,12 @@ def test_second_run_creates_nothing_twice(demo_database, tmp_path):
     # issue 7: at least 20 open datasets from the departments' resources, three files each
     assert counts["opendata_dataset"] >= 20
     assert counts["opendata_distribution"] == 3 * counts["opendata_dataset"]
+    # issue 10: 30+ documents, 10+ work items, notices, two groups, requests from a case
+    assert counts["office_document"] >= 30
+    assert counts["office_workitem"] >= 10
+    assert counts["office_notice"] >= 1
+    assert counts["office_group"] == 2
+    assert counts["office_internalrequest"] == 2
 
 
 def test_database_file_holds_no_plaintext_personal_identifiers(demo_database):

@@ -15,7 +15,7 @@ POPULATION = "/exchange/v1/10100100001/query"
 @pytest.fixture
 def demo_exchange(db, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False)
+    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False, office=False)
     return client_token("demo-rsj-system", "demo-rsj-secret")
 
 
@@ -57,7 +57,7 @@ def test_without_a_token_nothing(demo_exchange):
 
 
 def test_loading_the_demo_twice_creates_no_second_grant(demo_exchange, settings):
-    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False)
+    load_demo(progress=lambda _line: None, catalog=False, sample_cases=False, office=False)
     token = client_token("demo-rsj-system", "demo-rsj-secret")
     assert _query(token, ["name"], {"id_number": "420902200005124560"}).json()["items"] == [
         {"name": "李四"}

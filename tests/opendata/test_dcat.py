@@ -352,6 +352,7 @@ def test_iris_use_the_live_server_host(live_server, shapes):
         sample_cases=False,
         exchange=False,
         interaction=False,
+        office=False,
     )
     _dataset(name="live-data", title="在线数据", dept="rsj", formats=("CSV",))
     with urllib.request.urlopen(f"{live_server.url}/catalog.ttl") as response:  # noqa: S310

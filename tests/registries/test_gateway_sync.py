@@ -33,7 +33,7 @@ def quiet(_line: str) -> None:
 def demo(db, settings, tmp_path) -> Path:
     settings.VAR_DIR = tmp_path
     settings.TONGBAN_EXCHANGE_RATE = "10000/m"
-    load_demo(progress=quiet, catalog=False, sample_cases=False)
+    load_demo(progress=quiet, catalog=False, sample_cases=False, office=False)
     return tmp_path / "legacy"
 
 
@@ -50,7 +50,7 @@ def test_the_demo_configures_the_sources_once(demo):
     ]
     grants = SharingRequest.objects.filter(consumer__code="zsj", status=RequestStatus.APPROVED)
     assert grants.count() == 3
-    load_demo(progress=quiet, catalog=False, sample_cases=False)
+    load_demo(progress=quiet, catalog=False, sample_cases=False, office=False)
     assert RegistrySource.objects.count() == 4
     assert SharingRequest.objects.filter(consumer__code="zsj").count() == 3
 

@@ -162,7 +162,7 @@ from tongban.demo.loader import load_demo
 
 call_command("migrate", interactive=False, verbosity=0)
 load_demo(progress=lambda line: None, sample_cases=False, exchange=False, interaction=False,
-          opendata=False, analytics=False)
+          opendata=False, analytics=False, office=False)
 print(json.dumps(sample_form(catalog.bundle_get({BUNDLE!r}).form_schema)))
 """
 

@@ -50,7 +50,7 @@ def test_citizens_have_no_inbox_and_other_cities_see_nothing(demo, api_token):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_completions_exactly_one_wins():
-    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False)
+    load_demo(progress=lambda _line: None, sample_cases=False, exchange=False, office=False)
     start_bundle()
     task = HumanTask.objects.get(step="accept")
     token = (

@@ -63,12 +63,16 @@ STAFF = [
     ("chuangkou", "王窗口", "420100", "zsj", "window_clerk"),
     ("scjg", "刘审批", "420100", "scjg", "reviewer"),
     ("scjg-head", "黄局长", "420100", "scjg", "head"),
+    ("scjg-hegao", "马核稿", "420100", "scjg", "reviewer"),
+    ("xfzd-head", "高支队长", "420100", "xfzd", "head"),
+    ("sthjj-head", "林局长", "420100", "sthjj", "head"),
     ("xiaofang", "陈消防", "420100", "xfzd", "reviewer"),
     ("huanbao", "赵环保", "420100", "sthjj", "reviewer"),
     ("jiancha", "孙监察", "420100", "zsj", "supervisor"),
     ("paidan", "周派单", "420100", "zsj", "dispatcher"),
     ("shuju", "吴数据", "420100", "zsj", "data_steward"),
     ("xg-scjg", "郑审批", "420900", "scjg", "reviewer"),
+    ("xg-scjg-head", "邓局长", "420900", "scjg", "head"),
     ("rsj-shuju", "钱数据", "420100", "rsj", "data_steward"),
     ("gaj-shuju", "冯数据", "420100", "gaj", "data_steward"),
     ("lingdao", "何省长", "420000", "zsj", "leader"),
@@ -139,3 +143,24 @@ SLOT_CAPACITY = 2
 
 # The platform's own exchange client (a demo value; production secrets are generated).
 PLATFORM_CLIENT_SECRET = "demo-platform-fetch-secret"  # noqa: S105 - published demo value
+
+
+# Issuing departments (发文机关): short division names and department abbreviations that
+# make the document number prefixes (武市监发) and receipt prefixes (武市监收).
+DIVISION_SHORT = {"420000": "鄂", "420100": "武", "420900": "孝", "429005": "潜"}
+DEPARTMENT_SHORT = {
+    "zsj": "政数",
+    "scjg": "市监",
+    "gaj": "公",
+    "gat": "公",
+    "rsj": "人社",
+    "rst": "人社",
+    "zjj": "建",
+    "sthjj": "环",
+    "jtysj": "交",
+    "wjw": "卫健",
+    "jyj": "教",
+    "mzj": "民",
+    "cgj": "城管",
+    "xfzd": "消",
+}

@@ -337,7 +337,7 @@ CASE_COLUMNS = [
     "updated_at",
 ]
 EVENT_COLUMNS = ["case_id", "at", "actor_name", "action", "title", "status_from", "status_to"]
-EVENT_COLUMNS += ["comment"]
+EVENT_COLUMNS += ["comment", "internal"]
 CLOCK_COLUMNS = [
     "case_id",
     "number",
@@ -450,7 +450,7 @@ def _events(case_id: int, t: Timeline) -> list[Row]:
         title = "办结：准予" if t.result == "approved" else "办结：不予"
         steps.append((t.completed, "complete", title, "in_review", "completed"))
     return [
-        (case_id, _db(at), "", action, title, before, after or t.status, "")
+        (case_id, _db(at), "", action, title, before, after or t.status, "", False)
         for at, action, title, before, after in steps
     ]
 

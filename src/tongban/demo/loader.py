@@ -33,11 +33,13 @@ from tongban.demo.licences_demo import (
     load_licence_types,
     load_sample_licences,
 )
+from tongban.demo.office_demo import load_issuers, load_office
 from tongban.demo.opendata_demo import load_opendata
 from tongban.demo.participation_demo import load_participation
 from tongban.demo.process_loader import load_processes
 from tongban.disclosure.services import article_publish
 from tongban.exchange.services import exchange_client_upsert
+from tongban.office.services.defaults import office_defaults_ensure
 from tongban.org.services import department_upsert, division_upsert
 
 Progress = Callable[[str], None]
@@ -61,6 +63,7 @@ def load_demo(
     interaction: bool = True,
     opendata: bool = True,
     analytics: bool = True,
+    office: bool = True,
 ) -> dict[str, int]:
     """Load the demo province; ``catalog=False`` skips the service catalog (tests that do
     not need its ~100 indexed implementations run much faster without it), and
@@ -69,7 +72,9 @@ def load_demo(
     ``interaction=False`` the publications, information requests, drafts, surveys, FAQs and
     appeals (tests of other domains do not pay for loading them), ``opendata=False``
     the open datasets and the files behind them, and ``analytics=False`` the first
-    computation of the decision-support figures from the sample cases and appeals."""
+    computation of the decision-support figures from the sample cases and appeals, and
+    ``office=False`` the collaborative office's documents, receipts, work items, notices,
+    groups and meetings (tests of the office build their own)."""
     counts = {"divisions": 0, "departments": 0, "users": 0, "articles": 0}
     departments: dict[tuple[str, str], int] = {}
     for code, name, parent in data.DIVISIONS:
@@ -86,6 +91,10 @@ def load_demo(
             departments[(code, dept_code)] = dept.pk
             counts["departments"] += 1
     progress(f"  divisions: {counts['divisions']}, departments: {counts['departments']}")
+    # A database flushed between tests has lost the rows the office migration seeded.
+    office_defaults_ensure()
+    counts["issuers"] = load_issuers(departments, {code: name for code, name, _p in data.DIVISIONS})
+    progress(f"  issuing departments: {counts['issuers']}")
 
     existing = usernames_taken([row[0] for row in (*data.CITIZENS, *data.ENTERPRISES, *data.STAFF)])
     for username, real_name, id_number, phone in data.CITIZENS:
@@ -163,6 +172,8 @@ def load_demo(
         counts["licences"] = load_sample_licences(progress)
     if interaction:
         counts["appeals"] = load_appeals(progress)
+    if office:
+        counts.update(load_office(progress))
     if opendata:
         counts["open_datasets"] = load_opendata(progress)["created"]
     if analytics and (sample_cases or interaction):
