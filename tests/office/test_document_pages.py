@@ -154,7 +154,7 @@ def test_the_whole_route_through_the_pages(login_as: Any) -> None:
     assert "核稿无误" in detail and "同意签发" in detail
     html = scjg.get(f"{url}view/")
     assert html.status_code == 200
-    assert document.number in text(html) and 'class="gw-mark"' in text(html)
+    assert document.number in text(html) and 'class="gw-mark gw-mark-' in text(html)
     assert "office/document.css" in text(html)
     pdf = PdfReader(io.BytesIO(scjg.get(f"{url}pdf/").content))
     printed = "".join(page.extract_text() for page in pdf.pages)

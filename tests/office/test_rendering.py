@@ -288,7 +288,7 @@ def test_html_has_the_elements_and_escapes_input() -> None:
     assert html.count("<p>") == 2  # one per paragraph
     normal = render_html(DOC)
     for fragment in (
-        'class="gw-mark">武汉市市场监督管理局文件<',
+        'class="gw-mark gw-mark-32">武汉市市场监督管理局文件<',
         'class="gw-number">武市监发〔2026〕12号<',
         'class="gw-secret">秘密★1年<',
         'class="gw-urgency">特急<',
@@ -389,3 +389,10 @@ def test_wrapping_keeps_opening_punctuation_off_line_ends_and_is_fast() -> None:
     long = _wrap_body("食品安全" * 5000, font)
     assert time.monotonic() - started < 5 and "".join(long) == "食品安全" * 5000
     assert all(len(line) <= 28 for line in long)
+
+
+def test_the_on_screen_mark_shrinks_to_stay_on_one_line():
+    short = render_html(replace(DOC, mark="武汉市人民政府文件"))
+    assert 'class="gw-mark gw-mark-36">' in short
+    long = render_html(replace(DOC, mark="湖北省市场监督管理局 湖北省消防救援总队 联合文件"))
+    assert 'class="gw-mark gw-mark-16">' in long

@@ -348,6 +348,20 @@ def _draw_signature(c: Canvas, doc: RenderedDocument, font: str, first: int) -> 
     return first + SIGNATURE_LINES
 
 
+# Type sizes (pt) the on-screen mark may take; the stylesheet has one class for each.
+HTML_MARK_SIZES = (36, 32, 28, 24, 20, 16)
+
+
+def _mark_size(mark: str) -> int:
+    """The largest listed size at which the mark fits on one line of the type area (GB/T
+    9704: the mark is never wider than the 156 mm line)."""
+    width_pt = AREA_WIDTH  # reportlab units are points
+    for size in HTML_MARK_SIZES:
+        if len(mark) * size * 1.05 <= width_pt:  # 1.05: the stylesheet's letter spacing
+            return size
+    return HTML_MARK_SIZES[-1]
+
+
 def _draw_seal(c: Canvas, doc: RenderedDocument, font: str, cx: float, cy: float) -> None:
     seal_draw(
         c,
@@ -492,7 +506,8 @@ def render_html(doc: RenderedDocument, *, heading_level: int = 2) -> SafeString:
         top_left.append(f'<p class="gw-urgency">{escape(doc.urgency_label)}</p>')
     if top_left:
         parts.append('<div class="gw-top-left">' + "".join(top_left) + "</div>")
-    parts.append(f'<p class="gw-mark">{escape(doc.mark or doc.issuer_name)}</p>')
+    mark = doc.mark or doc.issuer_name
+    parts.append(f'<p class="gw-mark gw-mark-{_mark_size(mark)}">{escape(mark)}</p>')
     if doc.is_draft:
         parts.append(f'<p class="gw-number gw-draft-label">{DRAFT_LABEL}</p>')
     else:
