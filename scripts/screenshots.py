@@ -319,6 +319,36 @@ def scale_overdue(page: Any) -> None:
     page.goto("/supervision/")
 
 
+def office_document(page: Any) -> None:
+    """A dispatched official document as its signer sees it: route, trail, PDF link."""
+    login(page, "scjg-head")
+    page.goto("/workbench/office/documents/?box=dispatched")
+    _follow_first(page, "main table a[href*='/workbench/office/documents/']", "issued document")
+
+
+def office_pdf(page: Any) -> None:
+    """The same document's GB/T 9704 layout as HTML (the PDF has the same elements)."""
+    office_document(page)
+    _follow_first(page, "main a[href$='/view/']", "document layout")
+
+
+def office_incoming(page: Any) -> None:
+    login(page, "xg-scjg")
+    page.goto("/workbench/office/incoming/")
+
+
+def office_overdue(page: Any) -> None:
+    """The supervisor's list of overdue office steps and work items."""
+    login(page, "jiancha")
+    page.goto("/workbench/office/overdue/")
+
+
+def office_group(page: Any) -> None:
+    login(page, "scjg")
+    page.goto("/workbench/office/groups/")
+    _follow_first(page, "main a:has-text('联合整治专班')", "project group")
+
+
 # file name -> (what to do, full page?)
 SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "portal-home.png": (portal_home, True),
@@ -368,6 +398,11 @@ SHOTS: dict[str, tuple[Callable[[Any], None], bool]] = {
     "analytics-cases.png": (analytics_cases, False),
     "analytics-public.png": (analytics_public, True),
     "scale-overdue.png": (scale_overdue, False),
+    "office-document.png": (office_document, True),
+    "office-layout.png": (office_pdf, True),
+    "office-incoming.png": (office_incoming, False),
+    "office-overdue.png": (office_overdue, False),
+    "office-group.png": (office_group, False),
 }
 
 
