@@ -414,8 +414,7 @@ DOCUMENTS: tuple[DocumentPlan, ...] = (
     DocumentPlan(
         title="关于联合开展建筑工地扬尘污染和渣土运输检查的通知",
         body=(
-            "拟联合对建筑工地扬尘污染防治措施落实情况和渣土运输车辆开展"
-            "检查，对违规企业依法处罚。"
+            "拟联合对建筑工地扬尘污染防治措施落实情况和渣土运输车辆开展检查，对违规企业依法处罚。"
         ),
         stage="countersign",
         countersign=(WH_STHJJ,),
@@ -425,8 +424,7 @@ DOCUMENTS: tuple[DocumentPlan, ...] = (
     DocumentPlan(
         title="关于调整食品经营许可审查要点的通知",
         body=(
-            "根据新修订的《食品经营许可和备案管理办法》，现对食品经营许可"
-            "现场核查要点作如下调整。"
+            "根据新修订的《食品经营许可和备案管理办法》，现对食品经营许可现场核查要点作如下调整。"
         ),
         stage="sign",
         refused=True,
@@ -444,10 +442,7 @@ DOCUMENTS: tuple[DocumentPlan, ...] = (
     ),
     DocumentPlan(
         title="关于加强直播带货领域广告监管的通知",
-        body=(
-            "请加强对直播带货广告的监测，重点查处虚假宣传、夸大功效和未标明"
-            "广告等违法行为。"
-        ),
+        body=("请加强对直播带货广告的监测，重点查处虚假宣传、夸大功效和未标明广告等违法行为。"),
         stage="draft",
         attachment="附件：直播营销违法广告典型案例.pdf",
     ),
@@ -466,10 +461,7 @@ DOCUMENTS: tuple[DocumentPlan, ...] = (
     ),
     DocumentPlan(
         title="关于开展小餐饮备案管理改革试点的请示",
-        body=(
-            "为降低小餐饮准入门槛，拟在江岸区、武昌区开展小餐饮备案管理改革"
-            "试点。妥否，请批示。"
-        ),
+        body=("为降低小餐饮准入门槛，拟在江岸区、武昌区开展小餐饮备案管理改革试点。妥否，请批示。"),
         stage="draft",
         drafter="scjg-hegao",
         main=(WH_ZSJ,),
