@@ -4,6 +4,9 @@ querying both go through :func:`words` / :func:`terms` so that they agree."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import math
 import re
@@ -12,6 +15,9 @@ from functools import lru_cache
 import jieba
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from tongban.core.errors import ValidationFailed
 
 MAX_TERM = 40
 MAX_QUERY_TERMS = 12
@@ -41,6 +47,20 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """The distinct terms of a query, in order."""
     return list(dict.fromkeys(words(text)))[:MAX_QUERY_TERMS]
+
+
+def score_cursor_decode(cursor: str) -> tuple[float, int]:
+    """The (score, id) a page of ranked hits ends at, from its opaque cursor."""
+    try:
+        score, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return float(score), int(pk)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise ValidationFailed(_("分页参数无效"), field="cursor") from None
+
+
+def score_cursor_encode(score: float, pk: int) -> str:
+    """The opaque cursor of the next page of ranked hits (keyset over score and id)."""
+    return base64.urlsafe_b64encode(json.dumps([score, pk]).encode()).decode()
 
 
 def bm25(*, tf: int, df: int, total: int, length: int, average: float) -> float:

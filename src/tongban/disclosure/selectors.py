@@ -4,9 +4,6 @@ disclosed (主动公开) items only."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +17,7 @@ from tongban.accounts.selectors import staff_has_role, staff_roles
 from tongban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from tongban.core.pagination import MAX_PAGE_SIZE, Page, keyset_page
 from tongban.core.selectors import add_working_days
+from tongban.core.textsearch import score_cursor_decode, score_cursor_encode
 from tongban.disclosure import search
 from tongban.disclosure.models import (
     Article,
@@ -122,18 +120,6 @@ def publication_get_public(publication_id: int, *, division_code: str | None = N
     return publication
 
 
-def _decode_cursor(cursor: str) -> tuple[float, int]:
-    try:
-        score, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return float(score), int(pk)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationFailed(_("分页参数无效"), field="cursor") from None
-
-
-def _encode_cursor(score: float, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([score, pk]).encode()).decode()
-
-
 def _scores(words: list[str], visible: QuerySet[Publication]) -> dict[int, float]:
     """BM25 of every visible publication holding at least one query word."""
     rows = list(
@@ -174,7 +160,7 @@ def publication_search(
     scores = _scores(words, public_publications().filter(_filter_q(f)))
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if cursor:
-        after_score, after_pk = _decode_cursor(cursor)
+        after_score, after_pk = score_cursor_decode(cursor)
         ranked = [
             (pk, score)
             for pk, score in ranked
@@ -190,7 +176,7 @@ def publication_search(
         publication.snippet = search.snippet(text, words)  # type: ignore[attr-defined]
         publication.title_html = search.snippet(publication.title, words, width=200)  # type: ignore[attr-defined]
         items.append(publication)
-    next_cursor = _encode_cursor(*visible[-1][::-1]) if len(ranked) > size else None
+    next_cursor = score_cursor_encode(*visible[-1][::-1]) if len(ranked) > size else None
     return Page(items, next_cursor)
 
 

@@ -5,8 +5,6 @@ full-text search. Every list filters visibility in the query and is bounded."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import difflib
 import json
 from dataclasses import dataclass
@@ -349,18 +347,6 @@ class SearchPage:
     next_cursor: str | None
 
 
-def _decode_cursor(cursor: str) -> tuple[float, int]:
-    try:
-        score, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return float(score), int(pk)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationFailed(_("分页参数无效"), field="cursor") from None
-
-
-def _encode_cursor(score: float, pk: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([score, pk]).encode()).decode()
-
-
 def _scores(words: list[str], visible: QuerySet[Document]) -> dict[int, float]:
     """BM25 of every visible document holding at least one query word."""
     rows = list(
@@ -401,7 +387,7 @@ def document_search(
     visible = visible_documents(user)
     ranked = sorted(_scores(words, visible).items(), key=lambda item: (-item[1], item[0]))
     if cursor:
-        after_score, after_pk = _decode_cursor(cursor)
+        after_score, after_pk = textsearch.score_cursor_decode(cursor)
         ranked = [
             (pk, score)
             for pk, score in ranked
@@ -421,5 +407,7 @@ def document_search(
         for pk, score in shown
         if pk in by_id
     ]
-    next_cursor = _encode_cursor(shown[-1][1], shown[-1][0]) if len(ranked) > size else None
+    next_cursor = (
+        textsearch.score_cursor_encode(shown[-1][1], shown[-1][0]) if len(ranked) > size else None
+    )
     return SearchPage(hits, next_cursor)
