@@ -36,7 +36,10 @@ def instances_with_due_timers(*, now: datetime, limit: int) -> list[int]:
 
 def instance_load_tasks(instance: ProcessInstance) -> tuple[dict[str, Any], dict[str, Any]]:
     """An instance's own state and its task rows keyed by task id (one query)."""
-    rows = instance.tasks.values_list("uuid", "body")
+    # In creation order, as SQLite returns them: PostgreSQL returns unordered rows in heap
+    # order (an updated row moves to the end), and a workflow restored from rows in another
+    # order once lost a variable after a parallel multi-instance task.
+    rows = instance.tasks.order_by("id").values_list("uuid", "body")
     return instance.state, {str(task_id): body for task_id, body in rows}
 
 
