@@ -68,7 +68,7 @@ class DocumentPatch(Schema):
     note: str = ""
 
 
-class DepartmentOut(Schema):
+class DocumentDepartmentOut(Schema):
     id: int
     division_code: str
     code: str
@@ -76,7 +76,7 @@ class DepartmentOut(Schema):
 
 
 class CountersignOut(Schema):
-    department: DepartmentOut
+    department: DocumentDepartmentOut
     status: str
     status_label: str
     comment: str
@@ -86,7 +86,7 @@ class CountersignOut(Schema):
 
 class TrailOut(Schema):
     step: str
-    department: DepartmentOut | None
+    department: DocumentDepartmentOut | None
     actor: str
     actor_name: str
     decision: str
@@ -118,9 +118,9 @@ class ReceiptSummaryOut(Schema):
     id: int
     document: int
     title: str
-    issuer: DepartmentOut
+    issuer: DocumentDepartmentOut
     document_number: str
-    department: DepartmentOut
+    department: DocumentDepartmentOut
     kind: str
     status: str
     status_label: str
@@ -131,7 +131,7 @@ class ReceiptSummaryOut(Schema):
 class DocumentSummaryOut(Schema):
     id: int
     title: str
-    issuer: DepartmentOut
+    issuer: DocumentDepartmentOut
     status: str
     status_label: str
     number: str
@@ -148,8 +148,8 @@ class DocumentSummaryOut(Schema):
 class DocumentOut(DocumentSummaryOut):
     body: str
     secrecy_period: str
-    main_recipients: list[DepartmentOut]
-    copy_recipients: list[DepartmentOut]
+    main_recipients: list[DocumentDepartmentOut]
+    copy_recipients: list[DocumentDepartmentOut]
     countersigns: list[CountersignOut]
     signer: str | None
     signed_at: datetime | None
@@ -198,7 +198,7 @@ class DiffOut(Schema):
 
 
 class HandlerOut(Schema):
-    department: DepartmentOut
+    department: DocumentDepartmentOut
     status: str
     result: str
     done_at: datetime | None
@@ -240,8 +240,8 @@ class ReadIn(Schema):
     comment: str = ""
 
 
-def _department(department: Any) -> DepartmentOut:
-    return DepartmentOut(
+def _department(department: Any) -> DocumentDepartmentOut:
+    return DocumentDepartmentOut(
         id=department.pk,
         division_code=department.division_id,
         code=department.code,

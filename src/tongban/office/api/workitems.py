@@ -40,12 +40,12 @@ class RemindIn(Schema):
     note: str = ""
 
 
-class CloseIn(Schema):
+class WorkItemCloseIn(Schema):
     evaluation: int
     comment: str = ""
 
 
-class ReportOut(Schema):
+class WorkItemReportOut(Schema):
     id: int
     author: str
     text: str
@@ -60,7 +60,7 @@ class AssignmentOut(Schema):
     status_label: str
     percent: int
     done_at: datetime | None
-    reports: list[ReportOut]
+    reports: list[WorkItemReportOut]
 
 
 class WorkItemOut(Schema):
@@ -149,7 +149,7 @@ def _detail(item: WorkItem) -> WorkItemDetailOut:
             percent=a.percent,
             done_at=a.done_at,
             reports=[
-                ReportOut(
+                WorkItemReportOut(
                     id=r.pk,
                     author=_label(r.author),
                     text=r.text,
@@ -218,7 +218,7 @@ def workitem_detail(request: HttpRequest, item_id: int) -> WorkItemDetailOut:
 
 @router.post(
     "/work-items/{item_id}/reports",
-    response={201: ReportOut, **errors(401, 403, 404, 409, 422)},
+    response={201: WorkItemReportOut, **errors(401, 403, 404, 409, 422)},
     summary="报告进展（承办部门工作人员；percent 为 0–100，100 表示本部门完成）",
 )
 def workitem_report(request: HttpRequest, item_id: int, body: ReportIn) -> Status:
@@ -226,7 +226,7 @@ def workitem_report(request: HttpRequest, item_id: int, body: ReportIn) -> Statu
     report = services.workitem_report(user=user, item_id=item_id, **body.dict())
     return Status(
         201,
-        ReportOut(
+        WorkItemReportOut(
             id=report.pk,
             author=_label(user),
             text=report.text,
@@ -251,7 +251,7 @@ def workitem_remind(request: HttpRequest, item_id: int, body: RemindIn) -> Remin
     response={200: WorkItemDetailOut, **errors(401, 403, 404, 409, 422)},
     summary="办结并评价（交办人；evaluation 1 差、2 一般、3 良好、4 优秀）",
 )
-def workitem_close(request: HttpRequest, item_id: int, body: CloseIn) -> WorkItemDetailOut:
+def workitem_close(request: HttpRequest, item_id: int, body: WorkItemCloseIn) -> WorkItemDetailOut:
     user = caller(request)
     services.workitem_close(user=user, item_id=item_id, **body.dict())
     return _detail(selectors.workitem_for_viewer(user, item_id))
