@@ -67,6 +67,9 @@ STAFF_BY_TAG = {
     "征求意见与民意调查": "scjg-head",
     "政务公开": "scjg-head",
     "决策支持": "lingdao",
+    # Drafts documents and publishes notices, arranges meetings, assigns work items and
+    # raises requests from the cases of 武汉市市场监督管理局.
+    "协同办公": "scjg-head",
 }
 DEFAULT_STAFF = "chuangkou"
 
@@ -96,6 +99,15 @@ OBJECTS = {
     "/api/v1/registries/conflicts/{conflict_id}": ("registries.Conflict", "pk"),
     "/api/v1/registries/persons/{registry_id}": ("registries.Entity", "registry_id"),
     "/api/v1/registries/legal-persons/{registry_id}": ("registries.Entity", "registry_id"),
+    "/api/v1/documents/{document_id}": ("office.Document", "pk"),
+    "/api/v1/documents/{document_id}/attachments/{attachment_id}": ("office.Attachment", "pk"),
+    "/api/v1/receipts/{receipt_id}": ("office.Receipt", "pk"),
+    "/api/v1/work-items/{item_id}": ("office.WorkItem", "pk"),
+    "/api/v1/notices/{notice_id}": ("office.Notice", "pk"),
+    "/api/v1/groups/{group_id}": ("office.Group", "pk"),
+    "/api/v1/groups/{group_id}/files/{message_id}": ("office.Message", "pk"),
+    "/api/v1/meetings/{meeting_id}": ("office.Meeting", "pk"),
+    "/api/v1/internal-requests/{request_id}": ("office.InternalRequest", "pk"),
 }
 
 # Loading the schema needs no database: the document is built from the routers.

@@ -86,6 +86,27 @@ PAGES = [
         "/o/authorize/?client_id=demo-legacy&response_type=code",
         {ANON: 302, CITIZEN: 302, RIGHT: 302, OTHER: 302},
     ),
+    # The collaborative office (协同办公): staff only; each lists what the caller may see.
+    *(
+        ("get", f"/workbench/office/{page}/", {ANON: 302, CITIZEN: 403, RIGHT: 200, OTHER: 200})
+        for page in (
+            "documents",
+            "documents/search",
+            "incoming",
+            "work-items",
+            "notices",
+            "groups",
+            "meetings",
+            "requests",
+        )
+    ),
+    ("get", "/workbench/office/documents/new/", {ANON: 302, CITIZEN: 403, RIGHT: 403, OTHER: 200}),
+    ("get", "/workbench/office/overdue/", {ANON: 302, CITIZEN: 403, RIGHT: 403, OTHER: 403}),
+    (
+        "get",
+        "/workbench/office/documents/999999/",
+        {ANON: 302, CITIZEN: 403, RIGHT: 404, OTHER: 404},
+    ),
 ]
 
 API = [
@@ -104,6 +125,22 @@ API = [
     ("post", "/api/v1/citizens", {ANON: 422, CITIZEN: 422, RIGHT: 422, OTHER: 422}),
     ("get", "/o/userinfo/", {ANON: 401, CITIZEN: 401, RIGHT: 401, OTHER: 401}),
     ("post", "/o/token/", {ANON: 400, CITIZEN: 400, RIGHT: 400, OTHER: 400}),
+    # The office API answers a citizen as it answers staff outside every office route: with
+    # nothing in the lists, and no office object exists for them.
+    *(
+        ("get", f"/api/v1/{path}", {ANON: 401, CITIZEN: 200, RIGHT: 200, OTHER: 200})
+        for path in (
+            "documents",
+            "documents/incoming",
+            "work-items",
+            "notices",
+            "groups",
+            "meetings",
+        )
+    ),
+    ("get", "/api/v1/internal-requests", {ANON: 401, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
+    ("get", "/api/v1/office/overdue", {ANON: 401, CITIZEN: 403, RIGHT: 403, OTHER: 403}),
+    ("get", "/api/v1/documents/999999", {ANON: 401, CITIZEN: 404, RIGHT: 404, OTHER: 404}),
 ]
 
 

@@ -97,6 +97,8 @@ def site(request: pytest.FixtureRequest, live_server: Any) -> str:
         interaction=request.node.get_closest_marker("interaction_data") is not None,
         opendata=request.node.get_closest_marker("opendata") is not None,
         analytics=request.node.get_closest_marker("analytics") is not None,
+        # The office pages' tests make the documents they open (test_office_pages.py).
+        office=False,
     )
     return live_server.url
 
