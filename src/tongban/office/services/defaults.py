@@ -14,10 +14,10 @@ def office_defaults_ensure() -> int:
     """Create the missing default rows; returns how many were created."""
     created = 0
     for role, level in CLEARANCES.items():
-        _row, made = RoleClearance.objects.get_or_create(role=role, defaults={"level": level})
+        _clearance, made = RoleClearance.objects.get_or_create(role=role, defaults={"level": level})
         created += made
     for process, step, days, warn in STEP_LIMITS:
-        _row, made = StepLimit.objects.get_or_create(
+        _limit, made = StepLimit.objects.get_or_create(
             process=process, step=step, defaults={"working_days": days, "warn_days": warn}
         )
         created += made
