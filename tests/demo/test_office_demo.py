@@ -4,10 +4,12 @@ notices, two active groups and meetings — and the overdue 会签 on the superv
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from tongban.demo.data import DEMO_PASSWORD
 from tongban.demo.loader import load_demo
@@ -28,6 +30,8 @@ from tongban.org.selectors import department_by_code
 
 pytestmark = pytest.mark.django_db
 
+Loaded = tuple[dict[str, int], list[str]]
+
 CHEAP = {
     "catalog": False,
     "sample_cases": False,
@@ -38,11 +42,15 @@ CHEAP = {
 }
 
 
-@pytest.fixture
-def office_demo() -> tuple[dict[str, int], list[str]]:
-    lines: list[str] = []
-    counts = load_demo(progress=lines.append, **CHEAP)
-    return counts, lines
+@pytest.fixture(scope="module")
+def office_demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Loaded]:
+    """The demo loaded once for the module; each test runs in a savepoint inside this
+    transaction, which is rolled back at the end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        lines: list[str] = []
+        counts = load_demo(progress=lines.append, **CHEAP)
+        yield counts, lines
+        transaction.set_rollback(True)
 
 
 def _user(username: str) -> Any:
