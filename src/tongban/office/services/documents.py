@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -612,6 +612,27 @@ def _document_return(document: Document, outcome: StepOutcome) -> None:
     )
 
 
+def _serial_assign(
+    row: Document | Receipt, prefix: str, next_serial: Callable[[int], int], conflict: str
+) -> str:
+    """Give ``row`` the number ``prefix〔year〕serial号`` with the next serial of the year;
+    the unique (owner, year, serial) constraint is the last guard, a collision retries."""
+    year = timezone.localdate().year
+    for _attempt in range(NUMBER_ATTEMPTS):
+        serial = next_serial(year)
+        number = f"{prefix}〔{year}〕{serial}号"
+        try:
+            with transaction.atomic():
+                type(row).objects.filter(pk=row.pk).update(
+                    number=number, number_year=year, number_serial=serial
+                )
+        except IntegrityError:
+            continue
+        row.number, row.number_year, row.number_serial = number, year, serial
+        return number
+    raise Conflict(conflict, code="number_conflict")
+
+
 def document_number_assign(document: Document) -> str:
     """编号: the next serial of the issuer in the current year (the issuer profile row is
     locked; the unique constraint is the last guard, a collision retries)."""
@@ -620,20 +641,12 @@ def document_number_assign(document: Document) -> str:
     )
     if profile is None:
         raise ValidationFailed(_(NO_ISSUER), field="department_id", code="no_issuer_profile")
-    year = timezone.localdate().year
-    for _attempt in range(NUMBER_ATTEMPTS):
-        serial = selectors.document_number_next(issuer_id=document.issuer_id, year=year)
-        number = f"{profile.number_prefix}〔{year}〕{serial}号"
-        try:
-            with transaction.atomic():
-                Document.objects.filter(pk=document.pk).update(
-                    number=number, number_year=year, number_serial=serial
-                )
-        except IntegrityError:
-            continue
-        document.number, document.number_year, document.number_serial = number, year, serial
-        return number
-    raise Conflict(_("发文字号分配冲突，请稍后重试"), code="number_conflict")
+    return _serial_assign(
+        document,
+        profile.number_prefix,
+        lambda year: selectors.document_number_next(issuer_id=document.issuer_id, year=year),
+        _("发文字号分配冲突，请稍后重试"),
+    )
 
 
 def content_digest(document: Document) -> str:
@@ -742,20 +755,12 @@ def receipt_number_assign(receipt: Receipt) -> str:
     plain 收〔2026〕1号 when it has no issuer profile."""
     profile = IssuerProfile.objects.filter(department_id=receipt.department_id).first()
     prefix = profile.receipt_prefix if profile else "收"
-    year = timezone.localdate().year
-    for _attempt in range(NUMBER_ATTEMPTS):
-        serial = selectors.receipt_number_next(department_id=receipt.department_id, year=year)
-        number = f"{prefix}〔{year}〕{serial}号"
-        try:
-            with transaction.atomic():
-                Receipt.objects.filter(pk=receipt.pk).update(
-                    number=number, number_year=year, number_serial=serial
-                )
-        except IntegrityError:
-            continue
-        receipt.number, receipt.number_year, receipt.number_serial = number, year, serial
-        return number
-    raise Conflict(_("收文编号分配冲突，请稍后重试"), code="number_conflict")
+    return _serial_assign(
+        receipt,
+        prefix,
+        lambda year: selectors.receipt_number_next(department_id=receipt.department_id, year=year),
+        _("收文编号分配冲突，请稍后重试"),
+    )
 
 
 def receipt_step_done(outcome: StepOutcome) -> None:
