@@ -556,12 +556,9 @@ def attachment_add(
     summary="下载附件（记入审计日志）",
 )
 def attachment_download(request: HttpRequest, document_id: int, attachment_id: int) -> FileResponse:
-    document = access.document_open(
-        user=caller(request), document_id=document_id, purpose="attachment"
+    attachment = access.attachment_open(
+        user=caller(request), document_id=document_id, attachment_id=attachment_id
     )
-    attachment = document.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound("附件不存在")
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tongban.core.errors import NotFound, PermissionDenied
 from tongban.core.services import audit_record
-from tongban.office.models import Document, Receipt
+from tongban.office.models import Attachment, Document, Receipt
 from tongban.office.selectors import documents as selectors
 
 
@@ -92,3 +92,13 @@ def receipt_open(*, user: Any, receipt_id: int, purpose: str = "view") -> Receip
         detail={"purpose": purpose, "receipt": receipt.pk},
     )
     return receipt
+
+
+def attachment_open(*, user: Any, document_id: int, attachment_id: int) -> Attachment:
+    """An attachment of a document the user may open (the open is audited as the
+    document's, with the purpose ``attachment``)."""
+    document = document_open(user=user, document_id=document_id, purpose="attachment")
+    attachment = document.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("附件不存在"))
+    return attachment

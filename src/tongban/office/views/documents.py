@@ -444,12 +444,9 @@ def document_attachment_add(request: HttpRequest, document_id: int) -> HttpRespo
 @require_safe
 def document_attachment(request: HttpRequest, document_id: int, attachment_id: int) -> HttpResponse:
     """An attachment, downloaded (never shown inline); opening it is audited."""
-    document = access.document_open(
-        user=request.user, document_id=document_id, purpose="attachment"
+    attachment = access.attachment_open(
+        user=request.user, document_id=document_id, attachment_id=attachment_id
     )
-    attachment = document.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise NotFound(_("附件不存在"))
     with attachment.file.open("rb") as handle:  # bounded by the upload size limit
         response = HttpResponse(handle.read(), content_type="application/octet-stream")
     response["Content-Disposition"] = (
