@@ -280,7 +280,7 @@ def test_level_change_notifies_department_and_supervisors(demo):
             "recipient__username", flat=True
         )
     )
-    assert told == {"scjg", "scjg-head", "jiancha"}
+    assert told == {"scjg", "scjg-head", "scjg-hegao", "jiancha"}
 
 
 def test_stop_on_completion_records_used_days(demo):

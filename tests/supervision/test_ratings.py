@@ -65,7 +65,7 @@ def test_bad_rating_opens_a_rectification_due_in_15_working_days(demo):
             "recipient__username", flat=True
         )
     )
-    assert told == {"scjg", "scjg-head"}
+    assert told == {"scjg", "scjg-head", "scjg-hegao"}
 
 
 def test_rectification_flow_and_overdue_in_sweep(demo):
