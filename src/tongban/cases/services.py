@@ -138,14 +138,17 @@ def case_supervision_mark(*, case_id: int, deadline: date | None, level: str) ->
 
 def case_number_next(division_code: str, day: date) -> str:
     """办件编号: division, date and a daily serial, e.g. ``420100-20261201-00042``."""
-    try:
-        with transaction.atomic():
-            CaseNumberSequence.objects.create(division_code=division_code, day=day)
-    except IntegrityError:
-        pass  # the day's row exists already (or a concurrent request just made it)
-    sequence = CaseNumberSequence.objects.select_for_update().get(
+    locked = CaseNumberSequence.objects.select_for_update().filter(
         division_code=division_code, day=day
     )
+    sequence = locked.first()
+    if sequence is None:  # the day's first case in the division
+        try:
+            with transaction.atomic():
+                CaseNumberSequence.objects.create(division_code=division_code, day=day)
+        except IntegrityError:
+            pass  # a concurrent request just made the row
+        sequence = locked.get()
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{division_code}-{day:%Y%m%d}-{sequence.last:05d}"
@@ -334,10 +337,19 @@ def case_form_update(*, user: Any, case_id: int, form: Any) -> Case:
     return case
 
 
+def _bundle_of(case: Case) -> Any:
+    """The life-event bundle of a bundle case, loaded once per case object: a submission
+    asks for it for the form, the materials, the fetches and the process variables."""
+    cached = case.__dict__.get("_bundle")
+    if cached is None:
+        cached = case.__dict__["_bundle"] = catalog.bundle_get(case.item_code)
+    return cached
+
+
 def case_form_schema(case: Case) -> dict[str, Any]:
     """The application form schema of a case's item or bundle."""
     if case.bundle_id is not None:
-        return dict(catalog.bundle_get(case.item_code).form_schema)
+        return dict(_bundle_of(case).form_schema)
     return dict(case.implementation.form_schema) if case.implementation else {}
 
 
@@ -363,7 +375,7 @@ SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
 def required_material_names(case: Case) -> list[tuple[str, bool]]:
     """(name, required) of the materials the applicant provides for this case."""
     if case.bundle_id is not None:
-        found = catalog.bundle_get(case.item_code)
+        found = _bundle_of(case)
         return [
             (m.name, m.required)
             for m in catalog.bundle_materials(found)
@@ -428,9 +440,14 @@ def case_material_add(
         stored, reused = found, True
     else:
         raise ValidationFailed(_("请上传文件，或选择一份以前上传过的材料"), field="file")
-    material, _created = CaseMaterial.objects.update_or_create(
-        case=case, name=name, defaults={"file": stored, "reused": reused}
-    )
+    # The case row is locked, so a plain select-then-write cannot race another upload to
+    # the same case, and it needs none of update_or_create's savepoints.
+    material = CaseMaterial.objects.filter(case=case, name=name).first()
+    if material is None:
+        material = CaseMaterial.objects.create(case=case, name=name, file=stored, reused=reused)
+    else:
+        material.file, material.reused = stored, reused
+        material.save(update_fields=["file", "reused"])
     if case.status == CaseStatus.CORRECTION_REQUIRED:
         case_timeline_add(
             case_id=case.pk, actor=user, action="material", title=_("补交材料：%s") % name
@@ -488,7 +505,7 @@ def fetched_material_specs(case: Case) -> list[tuple[str, str]]:
     """(name, resource code) of the materials the platform fetches instead of asking for
     them (共享获取); an empty code means the applicant's identity resource."""
     if case.bundle_id is not None:
-        found = catalog.bundle_materials(catalog.bundle_get(case.item_code))
+        found = catalog.bundle_materials(_bundle_of(case))
         return [(m.name, m.resource_code) for m in found if m.source == "registry"]
     if case.implementation is None:
         return []
@@ -499,11 +516,10 @@ def fetched_material_specs(case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def _fetch_materials(case: Case) -> None:
+def _fetch_materials(case: Case, identifier: tuple[str, str] | None) -> None:
     """Ask the exchange gateway for what government already holds, so the applicant need
     not hand it over (“不再重复提交”). A failure is recorded for the window to verify by
     hand; it never blocks the submission."""
-    identifier = applicant_identifier(case.applicant)
     for name, resource_code in fetched_material_specs(case):
         if identifier is None:
             continue
@@ -573,7 +589,7 @@ def licence_material_specs(case: Case) -> list[tuple[str, int | None]]:
     licence another item of the bundle produces is not asked for (``provided_by``), and
     the department is the one of the item that needs the licence."""
     if case.bundle_id is not None:
-        bundle = catalog.bundle_get(case.item_code)
+        bundle = _bundle_of(case)
         departments = {
             impl.item.name: impl.department_id for impl in catalog.bundle_implementations(bundle)
         }
@@ -592,11 +608,10 @@ def licence_material_specs(case: Case) -> list[tuple[str, int | None]]:
     ]
 
 
-def _fetch_licences(case: Case) -> None:
+def _fetch_licences(case: Case, identifier: tuple[str, str] | None) -> None:
     """Take the licences the case needs from the licence library (电子证照库) through the
     gateway, on behalf of the handling department: the library serves a licence only if
     that department issued it or the holder authorised it. Never blocks the submission."""
-    identifier = applicant_identifier(case.applicant)
     for name, department_id in licence_material_specs(case):
         fetched = FetchedMaterial(
             case=case, name=name, resource_code=str(settings.TONGBAN_LICENCE_RESOURCE)
@@ -673,8 +688,9 @@ def _fetch_licence(
 
 
 def _first_submit(case: Case, user: Any, now: datetime) -> Case:
-    _fetch_materials(case)
-    _fetch_licences(case)
+    identifier = applicant_identifier(case.applicant)
+    _fetch_materials(case, identifier)
+    _fetch_licences(case, identifier)
     case.first_submitted_at = case.submitted_at = now
     case.correction_due = add_working_days(timezone.localdate(now), INTAKE_CORRECTION_DAYS)
     _move(case, CaseStatus.SUBMITTED, actor=user, action="submit", title=_("提交申请"))

@@ -48,7 +48,9 @@ def audit_record(
 
     ``detail`` must never hold personal identifiers in clear: pass masked values.
     """
-    with transaction.atomic():
+    # No savepoint: a failed audit write must fail the caller's whole transaction anyway,
+    # and most requests record one entry, so the savepoint's round trips were pure cost.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         entry = AuditEntry(
             seq=head.seq + 1,
