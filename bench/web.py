@@ -82,7 +82,10 @@ class Params:
 
 
 FULL = Params(
-    sizes={"sqlite": (10_000, 1_000_000, 10_000_000), "postgres": (10_000, 1_000_000)},
+    sizes={
+        "sqlite": (10_000, 1_000_000, 10_000_000),
+        "postgres": (10_000, 1_000_000, 10_000_000),
+    },
     seconds=8,
     warmup=2,
     connections=(8, 16),
@@ -685,6 +688,12 @@ def markdown(run: dict[str, Any]) -> str:
         db, server = result["database"], result["server"]
         details = ", ".join(f"{k}={v}" for k, v in db.items() if k not in ("vendor", "version"))
         lines.append(f"- {name}: {db['vendor']} {db['version']} ({details})")
+        if "from_run" in result:
+            origin = result["from_run"]
+            lines.append(
+                f"- {name} rows: from the earlier run of {origin['date']}, commit "
+                f"{origin['commit']} (`bench/results/{origin['file']}`)"
+            )
         lines.append(
             f"- {name} server: gunicorn {server['workers']} workers x {server['threads']} "
             f"threads (`tongban serve` argv), settings {server['settings']}, cache "
@@ -834,6 +843,20 @@ def _child(db: str, params: Params, out: Path) -> None:
     )
 
 
+def _earlier_databases(path: Path, measured: str) -> dict[str, Any]:
+    """The databases of an earlier run that this one does not measure, each marked with
+    the run it comes from, so one table shows both and says which commit each row ran."""
+    earlier = json.loads(path.read_text())
+    kept = {}
+    for name, result in earlier["databases"].items():
+        if measured in (name, "both"):
+            continue
+        origin = {"file": path.name, "commit": earlier["machine"]["commit"]}
+        origin["date"] = earlier["machine"]["date"]
+        kept[name] = {**result, "from_run": result.get("from_run", origin)}
+    return kept
+
+
 def main(argv: list[str] | None = None) -> int:
     from bench.report import machine_info
     from bench.serving import ensure_wrk
@@ -846,6 +869,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="print, do not write results")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument("--render", type=Path, help="rewrite http-latest.md from a results JSON")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        help="keep the databases this run leaves out from an earlier results JSON",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--params", help=argparse.SUPPRESS)
@@ -872,7 +900,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "mode": "quick" if args.quick else "full",
         "params": asdict(params),
-        "databases": {},
+        "databases": _earlier_databases(args.merge, args.db) if args.merge else {},
     }
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     commit = run["machine"]["commit"] or "nocommit"
