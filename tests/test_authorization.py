@@ -125,10 +125,10 @@ API = [
     ("post", "/api/v1/citizens", {ANON: 422, CITIZEN: 422, RIGHT: 422, OTHER: 422}),
     ("get", "/o/userinfo/", {ANON: 401, CITIZEN: 401, RIGHT: 401, OTHER: 401}),
     ("post", "/o/token/", {ANON: 400, CITIZEN: 400, RIGHT: 400, OTHER: 400}),
-    # The office API answers a citizen as it answers staff outside every office route: with
-    # nothing in the lists, and no office object exists for them.
+    # The office API is for staff: a citizen gets 403 from every endpoint, staff outside
+    # every office route empty lists.
     *(
-        ("get", f"/api/v1/{path}", {ANON: 401, CITIZEN: 200, RIGHT: 200, OTHER: 200})
+        ("get", f"/api/v1/{path}", {ANON: 401, CITIZEN: 403, RIGHT: 200, OTHER: 200})
         for path in (
             "documents",
             "documents/incoming",
@@ -140,7 +140,7 @@ API = [
     ),
     ("get", "/api/v1/internal-requests", {ANON: 401, CITIZEN: 403, RIGHT: 200, OTHER: 200}),
     ("get", "/api/v1/office/overdue", {ANON: 401, CITIZEN: 403, RIGHT: 403, OTHER: 403}),
-    ("get", "/api/v1/documents/999999", {ANON: 401, CITIZEN: 404, RIGHT: 404, OTHER: 404}),
+    ("get", "/api/v1/documents/999999", {ANON: 401, CITIZEN: 403, RIGHT: 404, OTHER: 404}),
 ]
 
 

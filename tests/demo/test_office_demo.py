@@ -25,6 +25,7 @@ from tongban.office.models import (
     WorkItem,
 )
 from tongban.office.selectors import documents as document_selectors
+from tongban.office.selectors.rendering import rendered_document
 from tongban.office.selectors.workitems import overdue_page
 from tongban.org.selectors import department_by_code
 
@@ -70,6 +71,16 @@ def test_documents_in_every_state(office_demo: Any) -> None:
     assert any(line.startswith("  office documents: ") for line in lines)
     for document in Document.objects.filter(status="dispatched"):
         assert document_selectors.trail_verify(document.pk)
+
+
+def test_the_report_to_the_province_is_an_upward_document(office_demo: Any) -> None:
+    report = Document.objects.get(title="关于报送2026年一季度市场主体登记情况的报告")
+    assert report.direction == "up" and report.status == "dispatched"
+    printed = rendered_document(report)
+    assert printed.upward and printed.signer == "黄局长" and printed.number == report.number
+    assert set(Document.objects.exclude(pk=report.pk).values_list("direction", flat=True)) == {
+        "down"
+    }
 
 
 def test_receipts_in_xiaogan(office_demo: Any) -> None:

@@ -7,15 +7,21 @@ and query counts of the lists."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
 from tongban.core.models import AuditEntry
 from tongban.office.models import Document, Receipt
+from tongban.office.rendering import AREA_CENTRE
+from tongban.office.services.documents import seal_verify
+
+from .test_rendering import find, page_runs, width_of
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +336,78 @@ def test_versions_diff_and_validation_errors(api: Api, office_org: Any) -> None:
         ).status_code
         == 403
     )
+
+
+def test_direction_is_drafted_shown_changed_and_validated(api: Api, office_org: Any) -> None:
+    up = new_document(api, office_org, title="关于开展小餐饮备案管理改革试点的请示", direction="up")
+    assert (up["direction"], up["direction_label"]) == ("up", "上行文")
+    assert api.get("scjg", f"/documents/{up['id']}").json()["direction"] == "up"
+    assert new_document(api, office_org)["direction"] == "down"  # the default
+    changed = api.patch("scjg", f"/documents/{up['id']}", {"direction": "parallel"})
+    assert changed.status_code == 200 and changed.json()["direction"] == "parallel"
+    kept = api.patch("scjg", f"/documents/{up['id']}", {"title": "关于试点的函"})
+    assert kept.json()["direction"] == "parallel"
+    bad = api.post(
+        "scjg",
+        "/documents",
+        {
+            "title": "t",
+            "body": "b",
+            "main_recipients": [office_org.xg_scjg.pk],
+            "direction": "sideways",
+        },
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "direction"
+    assert "行文方向" in bad.json()["message"]
+    bad = api.patch("scjg", f"/documents/{up['id']}", {"direction": "UP"})
+    assert bad.status_code == 422 and bad.json()["field"] == "direction"
+
+
+def dispatched(api: Api, org: Any, direction: str) -> dict[str, Any]:
+    """A document of ``direction`` taken through 核稿, 签发 (黄局长) and 编号用印分发."""
+    doc = new_document(
+        api,
+        org,
+        title="关于报送一季度市场主体登记情况的报告",
+        direction=direction,
+        countersign_departments=[],
+    )
+    assert api.post("scjg", f"/documents/{doc['id']}/submit").status_code == 200
+    business = ("office.document", doc["id"])
+    for username in ("scjg-hegao", "scjg-head", "scjg-hegao"):
+        api.complete(username, business)
+    detail = api.get("scjg", f"/documents/{doc['id']}").json()
+    assert detail["status"] == "dispatched" and detail["signer"] == "scjg-head"
+    return detail
+
+
+def test_a_signed_upward_document_prints_number_and_signer_on_one_line(
+    api: Api, office_org: Any, login_as: Any
+) -> None:
+    scjg = login_as("scjg")
+    for direction in ("up", "down"):
+        detail = dispatched(api, office_org, direction)
+        pdf = api.get("scjg", f"/documents/{detail['id']}/document")
+        runs = page_runs(PdfReader(io.BytesIO(pdf.content)).pages[0])
+        number = find(runs, detail["number"])
+        html = scjg.get(f"/workbench/office/documents/{detail['id']}/view/").content.decode()
+        if direction == "down":
+            assert not any("签发人" in r.text for r in runs) and "签发人" not in html
+            assert number.x < AREA_CENTRE < number.x + width_of(number)  # centred
+            continue
+        label, name = find(runs, "签发人："), find(runs, "黄局长")
+        assert number.y == pytest.approx(label.y) == pytest.approx(name.y)  # one text line
+        assert number.x + width_of(number) < AREA_CENTRE  # the number in the left half
+        assert AREA_CENTRE < label.x <= name.x  # 签发人 and the name in the right half
+        assert (
+            f'<p class="gw-number">{detail["number"]}</p><p class="gw-signer">签发人：'
+            '<span class="gw-signer-name">黄局长</span></p>'
+        ) in html
+        # The seal covers the direction: the printed 签发人 line cannot be dropped unseen.
+        sealed = Document.objects.get(pk=detail["id"])
+        assert seal_verify(sealed)
+        sealed.direction = "down"
+        assert not seal_verify(sealed)
 
 
 def test_attachments_upload_and_audited_download(api: Api, office_org: Any) -> None:

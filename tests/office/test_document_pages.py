@@ -85,6 +85,31 @@ def test_list_and_draft_form(login_as: Any) -> None:
     assert not Document.objects.exists()
 
 
+def test_the_draft_form_sets_and_keeps_the_direction(login_as: Any) -> None:
+    scjg = login_as("scjg")
+    form = text(scjg.get("/workbench/office/documents/new/"))
+    assert '<label for="f-direction">行文方向</label>' in form
+    assert '<option value="down" selected>下行文</option>' in form
+    assert '<option value="parallel">平行文</option><option value="up">上行文</option>' in form
+    created = scjg.post("/workbench/office/documents/new/", draft_form(direction="up"))
+    assert created.status_code == 302
+    document = Document.objects.get()
+    assert document.direction == "up"
+    url = f"/workbench/office/documents/{document.pk}/"
+    assert "<dt>行文方向</dt><dd>上行文</dd>" in text(scjg.get(url))
+    edit = text(scjg.get(f"{url}edit/"))
+    assert '<option value="up" selected>上行文</option>' in edit
+    scjg.post(f"{url}edit/", draft_form(direction="parallel"))
+    document.refresh_from_db()
+    assert document.direction == "parallel"
+    refused = scjg.post(f"{url}edit/", draft_form(direction="sideways"))
+    assert refused.status_code == 422
+    assert 'id="f-direction-error"' in text(refused) and "行文方向应为" in text(refused)
+    # A form without the field (loaded before it existed) drafts 下行文.
+    scjg.post("/workbench/office/documents/new/", draft_form())
+    assert Document.objects.latest("pk").direction == "down"
+
+
 def test_outside_the_route_gets_403(login_as: Any) -> None:
     scjg = login_as("scjg")
     created = scjg.post("/workbench/office/documents/new/", draft_form())

@@ -22,6 +22,7 @@ from tongban.office.rendering import (
     AREA_RIGHT,
     AREA_TOP,
     BODY_CHAR_SPACE,
+    CHAR_PITCH,
     RED,
     RenderedDocument,
     render_html,
@@ -372,6 +373,59 @@ def test_rendered_document_from_the_models(demo: Any) -> None:
     assert sealed.printed_by == "武汉市市场监督管理局办公室"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(sealed))).pages)
     assert "武市监发〔2026〕12号" in text and "关于开展检查的通知" in text
+    assert not sealed.upward and sealed.signer == ""
+
+    # An upward document names the head who signed it on its current route only.
+    head = get_user_model().objects.get(username="scjg-head")
+    doc.direction, doc.signer, doc.status = "up", head, "dispatched"
+    doc.save()
+    upward = rendered_document(doc)
+    assert upward.upward and upward.signer == head.display_name == "黄局长"
+    doc.status = "returned"  # returned after signing: to be signed again
+    assert rendered_document(doc).signer == ""
+
+
+UPWARD = replace(DOC, upward=True, signer="黄局长")
+
+
+def test_an_upward_document_prints_its_signer_beside_the_number() -> None:
+    runs = page_runs(reader(UPWARD).pages[0])
+    number, signer = find(runs, "武市监发〔2026〕12号"), find(runs, "签发人：")
+    name = find(runs, "黄局长")
+    # GB/T 9704-2012 7.2.4: one line; the number one character in from the left, 签发人 and
+    # the name one character in from the right.
+    assert number.y == pytest.approx(signer.y) == pytest.approx(name.y)
+    assert number.x == pytest.approx(AREA_LEFT + CHAR_PITCH, abs=0.5)
+    assert number.x + width_of(number) < AREA_CENTRE < signer.x <= name.x
+    assert name.x + width_of(name) == pytest.approx(AREA_RIGHT - CHAR_PITCH, abs=0.5)
+    mark = find(runs, "武汉市市场监督管理局文件")
+    red = [ln for ln in page_lines(reader(UPWARD).pages[0]) if ln[0] == pytest.approx(RED)]
+    assert mark.y > number.y > red[0][2][1]  # still between the mark and the red rule
+    # Downward (and parallel) documents keep the centred number and print no signer.
+    for other in (DOC, replace(DOC, signer="黄局长")):
+        texts = [r.text for r in page_runs(reader(other).pages[0])]
+        assert not any("签发人" in t for t in texts)
+
+
+def test_an_unsigned_upward_draft_leaves_the_signer_blank() -> None:
+    draft = replace(UPWARD, number="", seal_text="", seal_fingerprint="", signer="")
+    runs = page_runs(reader(draft).pages[0])
+    label = next(r for r in runs if r.text == "（草稿）" and r.size < 20)  # not the watermark
+    signer = find(runs, "签发人")
+    assert signer.text == "签发人：" and label.y == pytest.approx(signer.y)
+    assert label.x == pytest.approx(AREA_LEFT + CHAR_PITCH, abs=0.5)
+    html = render_html(draft)
+    assert '<p class="gw-signer">签发人：</p>' in html and "gw-signer-name" not in html
+
+
+def test_html_of_an_upward_document_puts_number_and_signer_on_one_line() -> None:
+    html = render_html(replace(UPWARD, signer="<b>黄局长</b>"))
+    assert (
+        '<div class="gw-number-line"><p class="gw-number">武市监发〔2026〕12号</p>'
+        '<p class="gw-signer">签发人：<span class="gw-signer-name">&lt;b&gt;黄局长&lt;/b&gt;'
+        "</span></p></div>"
+    ) in html
+    assert "签发人" not in render_html(DOC) and "gw-number-line" not in render_html(DOC)
 
 
 def test_wrapping_keeps_opening_punctuation_off_line_ends_and_is_fast() -> None:

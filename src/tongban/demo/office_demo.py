@@ -91,7 +91,8 @@ class DocumentPlan:
     ``agreed`` countersigning departments agree before it stops at countersign; ``late``
     starts the waiting step's clock that many working days ago (a warned or overdue step);
     ``receipt`` is how far the staffed recipients take their receipt (收文) and ``read``
-    whether it is circulated (``sent``) and read (``read``)."""
+    whether it is circulated (``sent``) and read (``read``); ``direction`` is its 行文方向
+    (``up`` for a report to a superior organ)."""
 
     title: str
     body: str
@@ -103,6 +104,7 @@ class DocumentPlan:
     classification: int = 0
     urgency: str = "normal"
     secrecy_period: str = ""
+    direction: str = "down"
     refused: bool = False
     note: str = ""
     agreed: int = 0
@@ -213,6 +215,7 @@ DOCUMENTS: tuple[DocumentPlan, ...] = (
         ),
         stage="dispatched",
         main=(HB_SCJG,),
+        direction="up",
     ),
     DocumentPlan(
         title="关于商请协助核查跨区域经营企业登记信息的函",
@@ -809,6 +812,7 @@ def _document(plan: DocumentPlan) -> tuple[int, int]:
         classification=plan.classification,
         urgency=plan.urgency,
         secrecy_period=plan.secrecy_period,
+        direction=plan.direction,
     )
     if plan.revision:
         documents.document_update(

@@ -36,6 +36,16 @@ class Urgency(models.TextChoices):
     EXTRA_URGENT = "extra_urgent", _("特急")
 
 
+class Direction(models.TextChoices):
+    """Direction (行文方向) of a document: to subordinate organs (下行文), to organs of the
+    same level or outside the line of authority (平行文), or to a superior organ (上行文,
+    e.g. 请示, 报告), whose 版头 names the signer (签发人, GB/T 9704-2012 7.2.4)."""
+
+    DOWN = "down", _("下行文")
+    PARALLEL = "parallel", _("平行文")
+    UP = "up", _("上行文")
+
+
 class RoleClearance(models.Model):
     """The highest classification a role may read (密级权限); configurable by the admin."""
 
@@ -92,6 +102,9 @@ class Document(models.Model):
     secrecy_period = models.CharField(_("保密期限"), max_length=20, blank=True)
     urgency = models.CharField(
         _("紧急程度"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    direction = models.CharField(
+        _("行文方向"), max_length=10, choices=Direction.choices, default=Direction.DOWN
     )
     status = models.CharField(
         _("状态"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT

@@ -6,14 +6,17 @@ This module is pure: it takes a :class:`RenderedDocument` (built from the models
 database. The PDF's own words (附件, 抄送, 印发 ...) are deliberately not translated: a 公文
 is a Chinese legal document and prints the same whatever the reader's language.
 
-Layout (GB/T 9704-2012, 下行文):
+Layout (GB/T 9704-2012):
 
 - page A4, margins top 37 mm, left 28 mm, right 26 mm: the type area (版心) is
   156 mm x 225 mm, 22 lines of 28 characters of 3号 (16 pt) type;
 - 版头: 份号, 密级和保密期限, 紧急程度 at the top left; the issuing-authority mark
   (发文机关标志) in red, centred, its top edge 35 mm below the type area's top; the document
   number (发文字号) centred two lines below it; a red rule the width of the type area 4 mm
-  below the number;
+  below the number. An upward document (上行文, 7.2.3 and 7.2.4) sets the number one
+  character in from the left and, on the same line one character in from the right,
+  "签发人：" and the signer's name (nothing after the colon until it is signed; the
+  name in the document's one font, as no 楷体 is at hand);
 - 主体: the title (2号, 22 pt) centred two lines below the rule; the main recipients
   (主送机关) flush left on the line after a blank one, ending with a full-width colon; the
   body, each paragraph indented two characters; the attachment note (附件说明); the
@@ -107,6 +110,8 @@ class RenderedDocument:
     copy_recipients: str = ""  # 抄送机关, joined with 、
     printed_by: str = ""  # 印发机关
     printed_on: date | None = None  # 印发日期
+    upward: bool = False  # 上行文: the 版头 carries the 签发人 line
+    signer: str = ""  # 签发人's name; empty until the document is signed
 
     @property
     def is_draft(self) -> bool:
@@ -307,7 +312,13 @@ def _draw_header(c: Canvas, doc: RenderedDocument, font: str) -> None:
     c.setFillColorRGB(*BLACK)
     c.setFont(font, BODY_SIZE)
     number = DRAFT_LABEL if doc.is_draft else doc.number
-    c.drawCentredString(AREA_CENTRE, _baseline(number_line), number)
+    baseline = _baseline(number_line)
+    if doc.upward:
+        # 上行文: 发文字号 居左空一字, 签发人 居右空一字, on one line.
+        c.drawString(AREA_LEFT + CHAR_PITCH, baseline, number)
+        c.drawRightString(AREA_RIGHT - CHAR_PITCH, baseline, f"签发人：{doc.signer}")
+    else:
+        c.drawCentredString(AREA_CENTRE, baseline, number)
 
     c.setStrokeColorRGB(*RED)
     c.setLineWidth(0.5 * mm)
@@ -509,9 +520,15 @@ def render_html(doc: RenderedDocument, *, heading_level: int = 2) -> SafeString:
     mark = doc.mark or doc.issuer_name
     parts.append(f'<p class="gw-mark gw-mark-{_mark_size(mark)}">{escape(mark)}</p>')
     if doc.is_draft:
-        parts.append(f'<p class="gw-number gw-draft-label">{DRAFT_LABEL}</p>')
+        number = f'<p class="gw-number gw-draft-label">{DRAFT_LABEL}</p>'
     else:
-        parts.append(f'<p class="gw-number">{escape(doc.number)}</p>')
+        number = f'<p class="gw-number">{escape(doc.number)}</p>'
+    if doc.upward:
+        signer = f'<span class="gw-signer-name">{escape(doc.signer)}</span>' if doc.signer else ""
+        number = (
+            f'<div class="gw-number-line">{number}<p class="gw-signer">签发人：{signer}</p></div>'
+        )
+    parts.append(number)
     parts.append('<hr class="gw-rule"></header>')
     parts.append(f'<h{h} class="gw-title">{escape(doc.title)}</h{h}>')
     if doc.main_recipients:

@@ -93,7 +93,7 @@ def _notice(notice: Notice, *, detail: bool = False) -> dict[str, Any]:
 
 @router.get(
     "/notices",
-    response={200: NoticePageOut, **errors(401, 422)},
+    response={200: NoticePageOut, **errors(401, 403, 422)},
     summary="我的内部通知（最新在前，read 表示是否已读；unread 为未读数，最多 100）",
 )
 def notice_list(
@@ -122,7 +122,7 @@ def notice_publish(request: HttpRequest, body: NoticeIn) -> Status:
 
 @router.get(
     "/notices/{notice_id}",
-    response={200: NoticeDetailOut, **errors(401, 404)},
+    response={200: NoticeDetailOut, **errors(401, 403, 404)},
     summary="通知详情（不记已读；已读请调用 /read）",
 )
 def notice_detail(request: HttpRequest, notice_id: int) -> NoticeDetailOut:
@@ -132,7 +132,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> NoticeDetailOut:
 
 @router.post(
     "/notices/{notice_id}/read",
-    response={200: ReadOut, **errors(401, 404)},
+    response={200: ReadOut, **errors(401, 403, 404)},
     summary="标记已读（回执只记录第一次）",
 )
 def notice_read(request: HttpRequest, notice_id: int) -> ReadOut:
@@ -142,7 +142,7 @@ def notice_read(request: HttpRequest, notice_id: int) -> ReadOut:
 
 @router.get(
     "/notices/{notice_id}/receipts",
-    response={200: ReceiptsOut, **errors(401, 404)},
+    response={200: ReceiptsOut, **errors(401, 403, 404)},
     summary="通知回执：已读与未读人员（仅发布人）",
 )
 def notice_receipts(request: HttpRequest, notice_id: int) -> ReceiptsOut:
@@ -238,7 +238,7 @@ def _message(message: Message) -> GroupMessageOut:
 
 @router.get(
     "/groups",
-    response={200: GroupPageOut, **errors(401, 422)},
+    response={200: GroupPageOut, **errors(401, 403, 422)},
     summary="我所在的工作群组",
 )
 def group_list(request: HttpRequest, cursor: str | None = None, size: int = 50) -> GroupPageOut:
@@ -262,7 +262,7 @@ def group_create(request: HttpRequest, body: GroupIn) -> Status:
 
 @router.get(
     "/groups/{group_id}",
-    response={200: GroupDetailOut, **errors(401, 404)},
+    response={200: GroupDetailOut, **errors(401, 403, 404)},
     summary="群组详情（仅成员）",
 )
 def group_detail(request: HttpRequest, group_id: int) -> GroupDetailOut:
@@ -285,7 +285,7 @@ def group_add_members(request: HttpRequest, group_id: int, body: MembersIn) -> A
 
 @router.get(
     "/groups/{group_id}/messages",
-    response={200: GroupMessagePageOut, **errors(401, 404, 422)},
+    response={200: GroupMessagePageOut, **errors(401, 403, 404, 422)},
     summary="群组消息：最新一页（按时间先后排列），cursor 翻看更早的；?after=消息id 轮询新消息",
 )
 def message_list(
@@ -312,7 +312,7 @@ def message_list(
 
 @router.post(
     "/groups/{group_id}/messages",
-    response={201: GroupMessageOut, **errors(401, 404, 422)},
+    response={201: GroupMessageOut, **errors(401, 403, 404, 422)},
     summary="发送群组消息（multipart：body 文字和/或 file 文件，文件不超过 20 MB）",
 )
 def message_post(
@@ -327,7 +327,7 @@ def message_post(
 
 @router.get(
     "/groups/{group_id}/files/{message_id}",
-    response={200: None, **errors(401, 404)},
+    response={200: None, **errors(401, 403, 404)},
     summary="下载群组共享文件（仅成员，记录审计）",
 )
 def message_file(request: HttpRequest, group_id: int, message_id: int) -> FileResponse:
@@ -445,7 +445,7 @@ def _meeting_detail(user: Any, meeting_id: int) -> MeetingDetailOut:
 
 @router.get(
     "/meetings",
-    response={200: MeetingPageOut, **errors(401, 422)},
+    response={200: MeetingPageOut, **errors(401, 403, 422)},
     summary="我的会议（组织或受邀）：when=upcoming 未结束的（最近的在前），past 已结束的",
 )
 def meeting_list(
@@ -477,7 +477,7 @@ def meeting_arrange(request: HttpRequest, body: MeetingIn) -> Status:
 
 @router.get(
     "/meetings/{meeting_id}",
-    response={200: MeetingDetailOut, **errors(401, 404)},
+    response={200: MeetingDetailOut, **errors(401, 403, 404)},
     summary="会议详情（组织者或受邀人员）",
 )
 def meeting_detail(request: HttpRequest, meeting_id: int) -> MeetingDetailOut:

@@ -53,6 +53,7 @@ class DocumentIn(Schema):
     classification: int = 0
     urgency: str = "normal"
     secrecy_period: str = ""
+    direction: str = "down"
     department: int | None = None
 
 
@@ -65,6 +66,7 @@ class DocumentPatch(Schema):
     classification: int | None = None
     urgency: str | None = None
     secrecy_period: str | None = None
+    direction: str | None = None
     note: str = ""
 
 
@@ -139,6 +141,8 @@ class DocumentSummaryOut(Schema):
     classification_label: str
     urgency: str
     urgency_label: str
+    direction: str
+    direction_label: str
     version: int
     drafter: str
     created_at: datetime
@@ -265,6 +269,8 @@ def _summary(document: Document) -> dict[str, Any]:
         "classification_label": str(document.get_classification_display()),
         "urgency": document.urgency,
         "urgency_label": str(document.get_urgency_display()),
+        "direction": document.direction,
+        "direction_label": str(document.get_direction_display()),
         "version": document.version,
         "drafter": document.drafter.username,
         "created_at": document.created_at,
@@ -408,7 +414,10 @@ def _fields(call: Any, **kwargs: Any) -> Any:
 @router.post(
     "/documents",
     response={201: DocumentOut, **errors(401, 403, 404, 422)},
-    summary="起草公文（拟稿）：标题、正文、主送、抄送、会签部门（部门 id）、密级、紧急程度",
+    summary=(
+        "起草公文（拟稿）：标题、正文、主送、抄送、会签部门（部门 id）、密级、紧急程度、"
+        "行文方向（down 下行文、parallel 平行文、up 上行文）"
+    ),
 )
 def document_create(request: HttpRequest, body: DocumentIn) -> Status:
     document = _fields(
@@ -422,6 +431,7 @@ def document_create(request: HttpRequest, body: DocumentIn) -> Status:
         classification=body.classification,
         urgency=body.urgency,
         secrecy_period=body.secrecy_period,
+        direction=body.direction,
         department_id=body.department,
     )
     return Status(201, _detail(selectors.document_get(document.pk) or document))
@@ -429,7 +439,7 @@ def document_create(request: HttpRequest, body: DocumentIn) -> Status:
 
 @router.get(
     "/documents",
-    response={200: DocumentPageOut, **errors(401, 422)},
+    response={200: DocumentPageOut, **errors(401, 403, 422)},
     summary="公文列表：box=drafts 拟稿，route 流转中，dispatched 已分发，all 全部（仅可见公文）",
 )
 def document_list(
@@ -444,7 +454,7 @@ def document_list(
 
 @router.get(
     "/documents/incoming",
-    response={200: ReceiptPageOut, **errors(401, 422)},
+    response={200: ReceiptPageOut, **errors(401, 403, 422)},
     summary="收文队列：本部门收到的公文与本部门承办的收文",
 )
 def incoming_list(
@@ -459,7 +469,7 @@ def incoming_list(
 
 @router.get(
     "/documents/search",
-    response={200: SearchPageOut, **errors(401, 422)},
+    response={200: SearchPageOut, **errors(401, 403, 422)},
     summary="公文全文检索（标题与正文，仅可见公文，命中处高亮）",
 )
 def document_search(
@@ -510,6 +520,7 @@ def document_update(request: HttpRequest, document_id: int, body: DocumentPatch)
         classification=body.classification,
         urgency=body.urgency,
         secrecy_period=body.secrecy_period,
+        direction=body.direction,
         note=body.note,
     )
     return _detail(selectors.document_get(document.pk) or document)

@@ -132,7 +132,7 @@ def internal_request_list(
 
 @router.get(
     "/internal-requests/{request_id}",
-    response={200: InternalRequestOut, **errors(401, 404)},
+    response={200: InternalRequestOut, **errors(401, 403, 404)},
     summary="征求意见函详情",
 )
 def internal_request_detail(request: HttpRequest, request_id: int) -> InternalRequestOut:

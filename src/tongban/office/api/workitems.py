@@ -209,7 +209,7 @@ def workitem_list(
 
 @router.get(
     "/work-items/{item_id}",
-    response={200: WorkItemDetailOut, **errors(401, 404)},
+    response={200: WorkItemDetailOut, **errors(401, 403, 404)},
     summary="督办事项详情：承办部门、进度和进展报告",
 )
 def workitem_detail(request: HttpRequest, item_id: int) -> WorkItemDetailOut:

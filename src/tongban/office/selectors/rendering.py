@@ -8,6 +8,10 @@ sealed (用印); before that it prints as a draft (草稿).
 
 份号 (copy number) is printed on classified documents (秘密 and above): the issuer's
 filing copy is 000001, the copy sent to the k-th recipient (receipt order) is k + 1.
+
+An upward document (上行文) names its signer (签发人) once the head has signed it on the
+current route; a document returned and resubmitted after signing waits for a new
+signature, so its earlier signer is not printed.
 """
 
 from __future__ import annotations
@@ -17,14 +21,17 @@ from django.utils import timezone
 from tongban.office.models import (
     Attachment,
     Classification,
+    Direction,
     Document,
     DocumentRecipient,
+    DocumentStatus,
     IssuerProfile,
     Receipt,
     RecipientKind,
     Urgency,
 )
 from tongban.office.rendering import RenderedDocument
+from tongban.office.selectors.collab import user_label
 from tongban.org.selectors import department_full_name
 
 CLASSIFICATION_LABELS = {
@@ -34,6 +41,8 @@ CLASSIFICATION_LABELS = {
 }
 URGENCY_LABELS = {Urgency.URGENT: "加急", Urgency.EXTRA_URGENT: "特急"}
 FINGERPRINT_LENGTH = 16
+# Statuses in which the recorded signer signed the document on its current route.
+SIGNED = frozenset({DocumentStatus.ISSUING, DocumentStatus.DISPATCHED})
 
 
 def _copy_number(document: Document, receipt: Receipt | None) -> str:
@@ -70,6 +79,8 @@ def rendered_document(document: Document, *, receipt: Receipt | None = None) -> 
             if document.dispatched_at
             else document.issued_on
         )
+    upward = document.direction == Direction.UP
+    signed = upward and document.signer_id is not None and document.status in SIGNED
     return RenderedDocument(
         mark=profile.mark if profile else f"{issuer_name}文件",
         title=document.title,
@@ -90,4 +101,6 @@ def rendered_document(document: Document, *, receipt: Receipt | None = None) -> 
         copy_recipients="、".join(copy),
         printed_by=f"{issuer_name}办公室" if sealed else "",
         printed_on=printed_on,
+        upward=upward,
+        signer=user_label(document.signer) if signed else "",
     )

@@ -43,6 +43,7 @@ from tongban.office.models import (
     Classification,
     Countersign,
     CountersignStatus,
+    Direction,
     Document,
     DocumentRecipient,
     DocumentStatus,
@@ -173,6 +174,7 @@ def _clean(
     classification: int,
     urgency: str,
     secrecy_period: str,
+    direction: str,
 ) -> dict[str, Any]:
     title = (title or "").strip()
     body = (body or "").strip()
@@ -190,6 +192,10 @@ def _clean(
         )
     if urgency not in Urgency.values:
         raise ValidationFailed(_("紧急程度应为 normal、urgent 或 extra_urgent"), field="urgency")
+    if direction not in Direction.values:
+        raise ValidationFailed(
+            _("行文方向应为 down（下行文）、parallel（平行文）或 up（上行文）"), field="direction"
+        )
     secrecy_period = (secrecy_period or "").strip()
     if len(secrecy_period) > SECRECY_MAX:
         raise ValidationFailed(
@@ -215,6 +221,7 @@ def _clean(
         "classification": classification,
         "urgency": urgency,
         "secrecy_period": secrecy_period,
+        "direction": direction,
     }
 
 
@@ -271,10 +278,12 @@ def document_create(
     classification: int = 0,
     urgency: str = "normal",
     secrecy_period: str = "",
+    direction: str = Direction.DOWN,
     department_id: int | None = None,
 ) -> Document:
     """拟稿: a draft of the user's department (one where they are reviewer or head), which
-    must be set up to issue documents (发文机关标志, 发文字号代字)."""
+    must be set up to issue documents (发文机关标志, 发文字号代字); ``direction`` is its
+    行文方向 (down, parallel or up)."""
     issuer_id = _issuing_department_id(user, department_id)
     _require_issuer_profile(issuer_id)
     values = _clean(
@@ -287,6 +296,7 @@ def document_create(
         classification=classification,
         urgency=urgency,
         secrecy_period=secrecy_period,
+        direction=direction,
     )
     document = Document.objects.create(
         issuer_id=issuer_id,
@@ -295,6 +305,7 @@ def document_create(
         classification=values["classification"],
         urgency=values["urgency"],
         secrecy_period=values["secrecy_period"],
+        direction=values["direction"],
         drafter=user,
         version=1,
     )
@@ -347,6 +358,7 @@ def document_update(
     classification: int | None = None,
     urgency: str | None = None,
     secrecy_period: str | None = None,
+    direction: str | None = None,
     note: str = "",
 ) -> Document:
     """修改: the drafter changes a draft or a returned document (None keeps a value); a
@@ -375,11 +387,13 @@ def document_update(
         classification=document.classification if classification is None else classification,
         urgency=document.urgency if urgency is None else urgency,
         secrecy_period=document.secrecy_period if secrecy_period is None else secrecy_period,
+        direction=document.direction if direction is None else direction,
     )
     text_changed = (values["title"], values["body"]) != (document.title, document.body)
     document.title, document.body = values["title"], values["body"]
     document.classification = values["classification"]
     document.urgency, document.secrecy_period = values["urgency"], values["secrecy_period"]
+    document.direction = values["direction"]
     if text_changed:
         document.version = selectors.version_next_number(document.pk)
     document.save()
@@ -666,6 +680,11 @@ def content_digest(document: Document) -> str:
         "issued_on": document.issued_on.isoformat() if document.issued_on else None,
         "version": document.version,
     }
+    if document.direction != Direction.DOWN:
+        # An upward document prints its signer in the 版头, so the seal covers the
+        # direction; 下行文 leaves the content as it was before documents had one, and
+        # the seals made then still verify.
+        content["direction"] = document.direction
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return sm3_hex(body.encode())
 

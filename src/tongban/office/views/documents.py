@@ -28,6 +28,7 @@ from tongban.core.decorators import staff_only
 from tongban.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from tongban.office.models import (
     Classification,
+    Direction,
     DocumentStatus,
     RecipientKind,
     Urgency,
@@ -58,6 +59,7 @@ DRAFT_FIELDS = (
     "classification",
     "urgency",
     "secrecy_period",
+    "direction",
     "note",
 )
 LIST_FIELDS = ("main_recipients", "copy_recipients", "countersign_departments")
@@ -196,6 +198,7 @@ def _draft_form_from(document: Any) -> dict[str, Any]:
         "classification": str(document.classification),
         "urgency": document.urgency,
         "secrecy_period": document.secrecy_period,
+        "direction": document.direction,
         "note": "",
     }
 
@@ -221,6 +224,8 @@ def _draft_values(form: dict[str, Any]) -> dict[str, Any]:
         "classification": classification if classification is not None else -1,
         "urgency": form["urgency"],
         "secrecy_period": form["secrecy_period"],
+        # A form loaded before the field existed posts none: 下行文, as every document was.
+        "direction": form["direction"] or Direction.DOWN,
     }
 
 
@@ -242,6 +247,7 @@ def _draft_page(
             "groups": department_groups(),
             "classifications": [(str(v), str(label)) for v, label in Classification.choices],
             "urgencies": [(str(v), str(label)) for v, label in Urgency.choices],
+            "directions": [(str(v), str(label)) for v, label in Direction.choices],
             **extra,
         },
         status=status,
@@ -259,6 +265,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
         "department": str(issuing[0][0]),
         "classification": "0",
         "urgency": Urgency.NORMAL.value,
+        "direction": Direction.DOWN.value,
         **{name: [] for name in LIST_FIELDS},
     }
     if request.method == "POST":
