@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.web import _earlier_databases, markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINTS = {
@@ -91,3 +92,22 @@ def test_the_summary_names_the_server_settings(run, database):
     assert (server["workers"], server["threads"]) == (2, 4)
     assert "--threads" in server["argv"]
     assert "| database | cases | endpoint |" in run["stdout"]
+
+
+def test_a_run_of_one_database_keeps_the_others_rows_from_an_earlier_run(
+    run: dict[str, Any], database: str, tmp_path: Path
+) -> None:
+    other = "postgres" if database == "sqlite" else "sqlite"
+    earlier = {
+        "machine": {**run["machine"], "commit": "abc1234", "date": "2026-12-01T00:00:00+00:00"},
+        "databases": {database: {}, other: run["databases"][database]},
+    }
+    path = tmp_path / "http-earlier.json"
+    path.write_text(json.dumps(earlier))
+    kept = _earlier_databases(path, database)
+    assert set(kept) == {other}  # the database measured now is not taken from the old run
+    assert kept[other]["from_run"]["commit"] == "abc1234"
+    table = markdown({**run, "databases": {database: run["databases"][database], **kept}})
+    assert f"- {other} rows: from the earlier run of 2026-12-01" in table
+    assert "commit abc1234 (`bench/results/http-earlier.json`)" in table
+    assert f"| {other} | 10,000 |" in table
