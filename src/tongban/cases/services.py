@@ -338,12 +338,10 @@ def case_form_update(*, user: Any, case_id: int, form: Any) -> Case:
 
 
 def _bundle_of(case: Case) -> Any:
-    """The life-event bundle of a bundle case, loaded once per case object: a submission
-    asks for it for the form, the materials, the fetches and the process variables."""
-    cached = case.__dict__.get("_bundle")
-    if cached is None:
-        cached = case.__dict__["_bundle"] = catalog.bundle_get(case.item_code)
-    return cached
+    """The life-event bundle of a bundle case. The foreign key keeps it on the case object,
+    so a submission, which asks for it for the form, the materials, the fetches and the
+    process variables, loads it once."""
+    return case.bundle
 
 
 def case_form_schema(case: Case) -> dict[str, Any]:
